@@ -1,0 +1,26 @@
+import { defineConfig } from "tsup";
+
+// Two builds: the library (ESM + CJS with types, both entries free of Node built-ins in the
+// main one) and the CLI (ESM only, executable, never imported by library users).
+export default defineConfig([
+  {
+    entry: { index: "src/index.ts", "node/index": "src/node/index.ts" },
+    format: ["esm", "cjs"],
+    dts: { compilerOptions: { ignoreDeprecations: "6.0" } },
+    sourcemap: true,
+    clean: true,
+    target: "node20",
+    platform: "neutral",
+    external: ["ws", "fishaudio-local", /^node:/],
+  },
+  {
+    entry: { "cli/main": "src/cli/main.ts" },
+    format: ["esm"],
+    sourcemap: true,
+    clean: false,
+    target: "node20",
+    platform: "node",
+    banner: { js: "#!/usr/bin/env node" },
+    external: ["ws", "fishaudio-local"],
+  },
+]);
