@@ -1,1 +1,2 @@
+export { AudioStream } from "./core/audio-stream.js";
 export * from "./core/error.js";
