@@ -1,0 +1,70 @@
+/**
+ * Child process body for the memory bench: streams `bytes` of benchmark audio to a file through
+ * one client path and reports the growth of this process's RSS over its idle, warmed-up baseline.
+ */
+
+import { once } from "node:events";
+import fs from "node:fs";
+import { childInput, childOutput } from "../lib/child.js";
+import { sdkClient } from "../lib/sdk.js";
+import { plainTts } from "../lib/wire.js";
+
+interface Input {
+  url: string;
+  apiKey: string;
+  mode: "sdk-http" | "sdk-ws" | "fetch";
+  bytes: number;
+  file: string;
+}
+
+const input = childInput<Input>();
+const client = await sdkClient(input);
+let peak = 0;
+const sample = () => {
+  const rss = process.memoryUsage.rss();
+  if (rss > peak) peak = rss;
+};
+
+async function audioFor(bytes: number): Promise<AsyncIterable<Uint8Array>> {
+  if (input.mode === "sdk-http") {
+    return client.tts.convert({ text: String(bytes), referenceId: "benchmark", format: "wav" });
+  }
+  if (input.mode === "sdk-ws") {
+    return client.tts.streamWebsocket([String(bytes)], { referenceId: "benchmark", format: "wav" });
+  }
+  const res = await plainTts(input, {
+    text: String(bytes),
+    reference_id: "benchmark",
+    format: "wav",
+  });
+  return res.body as unknown as AsyncIterable<Uint8Array>;
+}
+
+/** Writes the audio to the file with backpressure; returns the byte count. */
+async function save(bytes: number): Promise<number> {
+  const out = fs.createWriteStream(input.file);
+  let written = 0;
+  for await (const chunk of await audioFor(bytes)) {
+    written += chunk.byteLength;
+    sample();
+    if (!out.write(chunk)) await once(out, "drain");
+  }
+  out.end();
+  await once(out, "close");
+  return written;
+}
+
+// Warm up the same path (lazy imports, ws, encoders) so the baseline is the steady state.
+await save(2_000_000);
+(globalThis as { gc?: () => void }).gc?.();
+await new Promise((r) => setTimeout(r, 50));
+const baseline = process.memoryUsage.rss();
+peak = baseline;
+const timer = setInterval(sample, 5);
+const t0 = performance.now();
+const written = await save(input.bytes);
+const ms = performance.now() - t0;
+clearInterval(timer);
+sample();
+fs.rmSync(input.file, { force: true });
+childOutput({ baseline, peak, growth: peak - baseline, written, ms });

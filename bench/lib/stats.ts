@@ -1,0 +1,86 @@
+/**
+ * Small statistics for benchmark samples. Every figure the bench reports is a distribution
+ * (median with p10/p90) or a ratio of two distributions measured in the same run.
+ */
+import assert from "node:assert/strict";
+
+/** Linear-interpolated percentile (p in 0..100) of the samples; NaN when there are none. */
+export function percentile(samples: readonly number[], p: number): number {
+  if (samples.length === 0) return Number.NaN;
+  const sorted = [...samples].sort((a, b) => a - b);
+  const rank = (p / 100) * (sorted.length - 1);
+  const lo = Math.floor(rank);
+  const hi = Math.ceil(rank);
+  const a = sorted[lo] as number;
+  const b = sorted[hi] as number;
+  return a + (b - a) * (rank - lo);
+}
+
+export interface Summary {
+  n: number;
+  median: number;
+  p10: number;
+  p90: number;
+  min: number;
+  max: number;
+}
+
+/** Median, p10, p90, min and max of the samples. */
+export function summarize(samples: readonly number[]): Summary {
+  return {
+    n: samples.length,
+    median: percentile(samples, 50),
+    p10: percentile(samples, 10),
+    p90: percentile(samples, 90),
+    min: samples.length ? Math.min(...samples) : Number.NaN,
+    max: samples.length ? Math.max(...samples) : Number.NaN,
+  };
+}
+
+/**
+ * Runs `a` and `b` `reps` times each, alternating which goes first (ABBA…) so that slow drift
+ * of a shared machine lands on both sides equally. Returns the paired results.
+ */
+export async function interleave<T>(
+  reps: number,
+  a: () => Promise<T>,
+  b: () => Promise<T>,
+): Promise<Array<{ a: T; b: T }>> {
+  const pairs: Array<{ a: T; b: T }> = [];
+  for (let i = 0; i < reps; i++) {
+    if (i % 2 === 0) {
+      const ra = await a();
+      const rb = await b();
+      pairs.push({ a: ra, b: rb });
+    } else {
+      const rb = await b();
+      const ra = await a();
+      pairs.push({ a: ra, b: rb });
+    }
+  }
+  return pairs;
+}
+
+/** Formats a number with `digits` significant decimals, or "–" when it is not finite. */
+export function fmt(value: number, digits = 2): string {
+  if (!Number.isFinite(value)) return "–";
+  return value.toFixed(digits);
+}
+
+/** "median (p10–p90)" with a unit suffix. */
+export function fmtSummary(s: Summary, digits = 2, unit = ""): string {
+  return `${fmt(s.median, digits)}${unit} (p10 ${fmt(s.p10, digits)}, p90 ${fmt(s.p90, digits)})`;
+}
+
+/** Sleeps for `ms` milliseconds. */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+// Self-checks: cheap enough to run at every import, and they keep the helpers honest.
+assert.equal(percentile([3, 1, 2], 50), 2);
+assert.equal(percentile([1, 2, 3, 4], 50), 2.5);
+assert.equal(percentile([5], 90), 5);
+assert.ok(Number.isNaN(percentile([], 50)));
+assert.equal(percentile([0, 10], 10), 1);
+assert.equal(summarize([1, 2, 3, 4, 5]).median, 3);

@@ -1,0 +1,105 @@
+/**
+ * The "plain" side of every SDK comparison: the same requests written by hand with fetch and a
+ * bare `ws` socket, speaking the wire protocol directly (protocol.md §2, §3).
+ */
+import { decode, encode } from "@msgpack/msgpack";
+import WebSocket from "ws";
+
+export interface Endpoint {
+  url: string;
+  apiKey: string;
+}
+
+/** Starts POST /v1/tts with a msgpack body and returns the response (body unread). */
+export async function plainTts(
+  ep: Endpoint,
+  request: { text: string; reference_id?: string; format?: string },
+): Promise<Response> {
+  const res = await fetch(`${ep.url}/v1/tts`, {
+    method: "POST",
+    headers: {
+      authorization: `Bearer ${ep.apiKey}`,
+      "content-type": "application/msgpack",
+      model: "s2-pro",
+    },
+    body: encode(request),
+  });
+  if (!res.ok || !res.body) throw new Error(`POST /v1/tts: HTTP ${res.status} ${await res.text()}`);
+  return res;
+}
+
+/** Reads a response body to the end and returns the byte count. */
+export async function drain(res: Response): Promise<number> {
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+  let bytes = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return bytes;
+    bytes += value.byteLength;
+  }
+}
+
+/** GET a JSON resource with the bearer key, as a hand-written client would. */
+export async function plainGetJson(ep: Endpoint, pathname: string): Promise<unknown> {
+  const res = await fetch(`${ep.url}${pathname}`, {
+    headers: { authorization: `Bearer ${ep.apiKey}` },
+  });
+  if (!res.ok) throw new Error(`GET ${pathname}: HTTP ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+/** The WebSocket URL of /v1/tts/live for an http:// base URL. */
+export function liveUrl(ep: Endpoint): string {
+  return `${ep.url.replace(/^http/, "ws")}/v1/tts/live`;
+}
+
+type ServerEvent = { event?: string; audio?: Uint8Array; reason?: string; message?: string };
+
+/**
+ * A bare realtime session: opens the socket, sends start, then lets `script` drive it.
+ * `script` gets `send(event)` and `nextAudio()` (resolves at the next non-empty audio frame);
+ * the returned promise settles at `finish`.
+ */
+export async function bareLive<T>(
+  ep: Endpoint,
+  request: Record<string, unknown>,
+  script: (io: {
+    send(event: Record<string, unknown>): void;
+    nextAudio(): Promise<Uint8Array>;
+  }) => Promise<T>,
+): Promise<{ result: T; audioBytes: number }> {
+  const ws = new WebSocket(liveUrl(ep), {
+    headers: { authorization: `Bearer ${ep.apiKey}`, model: "s2-pro" },
+  });
+  ws.binaryType = "nodebuffer";
+  let audioBytes = 0;
+  const waiters: Array<(chunk: Uint8Array) => void> = [];
+  const finished = new Promise<void>((resolve, reject) => {
+    ws.on("message", (data: Buffer) => {
+      const msg = decode(data) as ServerEvent;
+      if (msg.event === "audio" && msg.audio && msg.audio.byteLength > 0) {
+        audioBytes += msg.audio.byteLength;
+        waiters.shift()?.(msg.audio);
+      } else if (msg.event === "finish") {
+        if (msg.reason === "error") reject(new Error(`finish/error: ${msg.message ?? ""}`));
+        else resolve();
+      }
+    });
+    ws.on("error", reject);
+    ws.on("close", (code) => reject(new Error(`socket closed (${code}) before finish`)));
+  });
+  finished.catch(() => {});
+  await new Promise<void>((resolve, reject) => {
+    ws.once("open", () => resolve());
+    ws.once("error", reject);
+  });
+  const send = (event: Record<string, unknown>) => ws.send(encode(event));
+  send({ event: "start", request: { text: "", ...request } });
+  const result = await script({
+    send,
+    nextAudio: () => new Promise<Uint8Array>((resolve) => waiters.push(resolve)),
+  });
+  await finished;
+  ws.close();
+  return { result, audioBytes };
+}

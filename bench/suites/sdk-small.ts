@@ -1,0 +1,82 @@
+/** Small requests: voices.get requests/second through the SDK vs plain fetch, concurrency 1 and 32. */
+import { type DetailTable, type TargetResult, verdict } from "../lib/report.js";
+import { sdkClient } from "../lib/sdk.js";
+import { sharedServer } from "../lib/server.js";
+import { fmtSummary, interleave, summarize } from "../lib/stats.js";
+import type { Suite } from "../lib/suite.js";
+import { plainGetJson } from "../lib/wire.js";
+
+/** Runs `total` calls of `fn` with at most `concurrency` in flight; returns requests/second. */
+async function rps(
+  total: number,
+  concurrency: number,
+  fn: () => Promise<unknown>,
+): Promise<number> {
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < total) {
+        next++;
+        await fn();
+      }
+    }),
+  );
+  return total / ((performance.now() - t0) / 1000);
+}
+
+export const sdkSmallSuite: Suite = {
+  name: "sdk.small",
+  title: "SDK small requests: voices.get requests/second vs plain fetch",
+  async run({ quick, log }) {
+    const server = await sharedServer();
+    const client = await sdkClient(server);
+    const list = (await plainGetJson(server, "/model?page_size=1")) as {
+      items?: Array<{ _id: string }>;
+    };
+    const id = list.items?.[0]?._id;
+    if (!id) throw new Error("GET /model returned no voice to fetch");
+    const reps = quick ? 3 : 7;
+    const targets: TargetResult[] = [];
+    const rows: string[][] = [];
+    for (const concurrency of [1, 32]) {
+      const total = (quick ? 150 : 400) * (concurrency === 1 ? 1 : 4);
+      const sdk = () => rps(total, concurrency, () => client.voices.get(id));
+      const plain = () => rps(total, concurrency, () => plainGetJson(server, `/model/${id}`));
+      await sdk();
+      await plain();
+      log(`  concurrency ${concurrency}: ${reps} interleaved pairs of ${total} requests`);
+      const pairs = await interleave(reps, sdk, plain);
+      const ratio = summarize(pairs.map((p) => p.a / p.b));
+      const met = ratio.median >= 0.9;
+      targets.push({
+        id: `sdk.small.c${concurrency}`,
+        what: `voices.get requests/s, SDK / plain fetch, concurrency ${concurrency}`,
+        target: "≥ 0.9",
+        measured: fmtSummary(ratio, 3),
+        met: verdict(met),
+        note: met
+          ? undefined
+          : "Per-request SDK work (header building, option merging, response mapping to camelCase) costs more than the loopback round trip; cache the static headers and keep the mapping a single pass.",
+      });
+      rows.push(
+        [`${concurrency}`, "SDK voices.get", fmtSummary(summarize(pairs.map((p) => p.a)), 0)],
+        [
+          `${concurrency}`,
+          "plain fetch + res.json()",
+          fmtSummary(summarize(pairs.map((p) => p.b)), 0),
+        ],
+        [`${concurrency}`, "ratio SDK / fetch (per pair)", fmtSummary(ratio, 3)],
+      );
+    }
+    const tables: DetailTable[] = [
+      {
+        title: "GET /model/{id}, requests per second",
+        head: ["concurrency", "client", "req/s median (p10, p90)"],
+        rows,
+        note: `Interleaved pairs (${reps} per concurrency) against the same local server child; the SDK maps the voice to camelCase, the plain side only parses JSON.`,
+      },
+    ];
+    return { targets, tables };
+  },
+};
