@@ -1,2 +1,34 @@
+export { type ClientOptions, type Fetch, FishAudio, FishAudio as default } from "./client.js";
 export { AudioStream } from "./core/audio-stream.js";
 export * from "./core/error.js";
+export { PagePromise, type PaginatedResponse } from "./core/pagination.js";
+export type { Uploadable } from "./core/uploads.js";
+export type { HeadersInit } from "./internal/headers.js";
+export type { Query, QueryValue } from "./internal/qs.js";
+export type { RequestOptions } from "./internal/request-options.js";
+export type { FlushEvent, TextEvent } from "./realtime/index.js";
+export { iterWebsocketAudio } from "./realtime/index.js";
+export type { Credits, Package } from "./resources/account.js";
+export type { ASRParams, ASRResponse, ASRSegment } from "./resources/asr.js";
+export type {
+  AudioFormat,
+  LatencyMode,
+  Model,
+  Prosody,
+  ReferenceAudio,
+  TextStream,
+  TTSConfig,
+  TTSConvertParams,
+  TTSOverrides,
+  TTSStreamWebsocketParams,
+} from "./resources/tts.js";
+export type {
+  Visibility,
+  Voice,
+  VoiceAuthor,
+  VoiceCreateParams,
+  VoiceListParams,
+  VoiceSample,
+  VoiceUpdateParams,
+} from "./resources/voices.js";
+export { VERSION } from "./version.js";

@@ -1,0 +1,351 @@
+import { AudioStream } from "./core/audio-stream.js";
+import {
+  APIConnectionError,
+  APIError,
+  APIUserAbortError,
+  FishAudioError,
+  ValidationError,
+} from "./core/error.js";
+import { Deadline } from "./internal/deadline.js";
+import { readEnv } from "./internal/env.js";
+import { type HeadersInit, mergeHeaders } from "./internal/headers.js";
+import { type Query, toSearchParams } from "./internal/qs.js";
+import type { RequestOptions } from "./internal/request-options.js";
+import { isRetryableStatus, retryDelayMs } from "./internal/retry.js";
+import { sleep } from "./internal/sleep.js";
+import { Account } from "./resources/account.js";
+import { ASR } from "./resources/asr.js";
+import { TTS } from "./resources/tts.js";
+import { Voices } from "./resources/voices.js";
+import { VERSION } from "./version.js";
+
+/** The `fetch` the client calls; pass your own for proxies, instrumentation or tests. */
+export type Fetch = (input: string, init: RequestInit) => Promise<Response>;
+
+/** Options of `new FishAudio(...)`. */
+export interface ClientOptions {
+  /** Defaults to the FISH_API_KEY environment variable. */
+  apiKey?: string | undefined;
+  /** Defaults to FISH_BASE_URL, else https://api.fish.audio. A path prefix is kept. */
+  baseUrl?: string | undefined;
+  /** Milliseconds for the response headers, then for each streamed chunk. Default 240 000. */
+  timeout?: number | undefined;
+  /** Retries on connection errors, 408, 409, 429 and 5xx. Default 2. */
+  maxRetries?: number | undefined;
+  /** A custom fetch implementation; defaults to the global one. */
+  fetch?: Fetch | undefined;
+  /** Headers merged into every request (HTTP and WebSocket handshake). */
+  defaultHeaders?: HeadersInit | undefined;
+}
+
+/** A request as the resources describe it; the client adds auth, retries and timeouts. */
+export interface RequestSpec {
+  method: "GET" | "POST" | "PATCH" | "DELETE";
+  path: string;
+  query?: Query;
+  /** Bytes (msgpack), a FormData (multipart) or a URLSearchParams (form-urlencoded). */
+  body?: Uint8Array | FormData | URLSearchParams;
+  headers?: HeadersInit;
+}
+
+const DEFAULT_BASE_URL = "https://api.fish.audio";
+const DEFAULT_TIMEOUT_MS = 240_000;
+const DEFAULT_MAX_RETRIES = 2;
+
+/**
+ * The Fish Audio API client: text to speech (HTTP and realtime), voices, speech to text and
+ * account information, over one request pipeline with retries and timeouts.
+ *
+ * @example
+ * const client = new FishAudio(); // reads FISH_API_KEY
+ * const audio = await (await client.tts.convert({ text: "Hello!" })).collect();
+ */
+export class FishAudio {
+  readonly apiKey: string;
+  readonly baseUrl: string;
+  readonly timeout: number;
+  readonly maxRetries: number;
+  readonly tts: TTS;
+  readonly voices: Voices;
+  readonly account: Account;
+  readonly asr: ASR;
+  readonly #fetch: Fetch;
+  readonly #defaultHeaders: HeadersInit | undefined;
+
+  /**
+   * Creates a client; throws FishAudioError when no API key is given or found in FISH_API_KEY.
+   * @example const client = new FishAudio({ apiKey: "…", timeout: 60_000, maxRetries: 3 });
+   */
+  constructor(options: ClientOptions = {}) {
+    const apiKey = options.apiKey ?? readEnv("FISH_API_KEY");
+    if (!apiKey) {
+      throw new FishAudioError(
+        "No API key: set the FISH_API_KEY environment variable or pass one with " +
+          'new FishAudio({ apiKey: "…" }). Keys are at https://fish.audio/app/api-keys.',
+      );
+    }
+    this.apiKey = apiKey;
+    this.baseUrl = normaliseBaseUrl(
+      options.baseUrl ?? readEnv("FISH_BASE_URL") ?? DEFAULT_BASE_URL,
+    );
+    this.timeout = checkTimeout("timeout", options.timeout ?? DEFAULT_TIMEOUT_MS);
+    this.maxRetries = checkRetries("maxRetries", options.maxRetries ?? DEFAULT_MAX_RETRIES);
+    const fetchImpl = options.fetch ?? (globalThis.fetch as Fetch | undefined);
+    if (typeof fetchImpl !== "function") {
+      throw new FishAudioError(
+        "No fetch implementation: this runtime has no global fetch; pass one with new FishAudio({ fetch }).",
+      );
+    }
+    this.#fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.#defaultHeaders = options.defaultHeaders;
+    this.tts = new TTS(this);
+    this.voices = new Voices(this);
+    this.account = new Account(this);
+    this.asr = new ASR(this);
+  }
+
+  /**
+   * The full URL of an API path, with query parameters serialised as the Python SDK does.
+   * @example client.buildURL("/model", { page_size: 10 }) // "https://api.fish.audio/model?page_size=10"
+   */
+  buildURL(path: string, ...queries: (Query | undefined)[]): string {
+    const url = new URL(this.baseUrl + path);
+    const search = toSearchParams(...queries).toString();
+    if (search) url.search = search;
+    return url.toString();
+  }
+
+  /**
+   * The headers of every request (auth, User-Agent, defaults) merged with `extra` layers.
+   * @example client.buildHeaders({ model: "s2-pro" })
+   */
+  buildHeaders(...extra: (HeadersInit | undefined)[]): Record<string, string> {
+    return mergeHeaders(
+      {
+        Authorization: `Bearer ${this.apiKey}`,
+        "User-Agent": `fish-audio/typescript/${VERSION}`,
+      },
+      this.#defaultHeaders,
+      ...extra,
+    );
+  }
+
+  /**
+   * Sends a request and parses the JSON answer (undefined for an empty body).
+   * @example const raw = await client.requestJSON({ method: "GET", path: "/wallet/self/package" });
+   */
+  requestJSON(spec: RequestSpec, options?: RequestOptions): Promise<unknown> {
+    return this.#send(spec, options, async (response, deadline) => {
+      let text: string;
+      try {
+        text = await deadline.race(response.text());
+      } finally {
+        deadline.dispose();
+      }
+      return parseJSONBody(text, response);
+    });
+  }
+
+  /**
+   * Sends a request and resolves with its body as an AudioStream once the headers arrive.
+   * @example const audio = await client.requestStream({ method: "POST", path: "/v1/tts", body });
+   */
+  requestStream(spec: RequestSpec, options?: RequestOptions): Promise<AudioStream> {
+    return this.#send(spec, options, async (response, deadline) => {
+      deadline.disarm();
+      const body = response.body;
+      if (!body) {
+        deadline.dispose();
+        return new AudioStream(emptyBody());
+      }
+      return new AudioStream(readBody(body, deadline));
+    });
+  }
+
+  /** The one pipeline: build, fetch under a deadline, classify, retry, then hand to `read`. */
+  async #send<T>(
+    spec: RequestSpec,
+    options: RequestOptions | undefined,
+    read: (response: Response, deadline: Deadline) => Promise<T>,
+  ): Promise<T> {
+    const timeout = checkTimeout("timeout", options?.timeout ?? this.timeout);
+    const maxRetries = checkRetries("maxRetries", options?.maxRetries ?? this.maxRetries);
+    const signal = options?.signal;
+    const url = this.buildURL(spec.path, spec.query, options?.query);
+    const { body, contentType } = encodeBody(spec.body);
+    const headers = this.buildHeaders(contentType, spec.headers, options?.headers);
+    const init: RequestInit = { method: spec.method, headers };
+    if (body !== undefined) init.body = body;
+
+    for (let retry = 0; ; retry++) {
+      const deadline = new Deadline(timeout, signal);
+      deadline.arm("waiting for the response");
+      let response: Response;
+      try {
+        response = await deadline.race(this.#fetch(url, { ...init, signal: deadline.signal }));
+      } catch (cause) {
+        deadline.dispose();
+        const error = deadline.error ?? connectionError(cause);
+        if (error instanceof APIUserAbortError || retry >= maxRetries) throw error;
+        await sleep(retryDelayMs(retry, undefined), signal);
+        continue;
+      }
+
+      if (!response.ok) {
+        const errorBody = await readErrorBody(response, deadline);
+        deadline.dispose();
+        if (deadline.error instanceof APIUserAbortError) throw deadline.error;
+        if (isRetryableStatus(response.status) && retry < maxRetries) {
+          await sleep(retryDelayMs(retry, response.headers), signal);
+          continue;
+        }
+        throw APIError.generate(response.status, errorBody, response.headers);
+      }
+
+      try {
+        return await read(response, deadline);
+      } catch (cause) {
+        deadline.dispose();
+        if (cause instanceof FishAudioError && !(cause instanceof APIConnectionError)) throw cause;
+        // The body broke off before any of it reached the caller: safe to try again.
+        const error = cause instanceof APIConnectionError ? cause : connectionError(cause);
+        if (retry >= maxRetries) throw error;
+        await sleep(retryDelayMs(retry, undefined), signal);
+      }
+    }
+  }
+}
+
+function normaliseBaseUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ValidationError(
+      "baseUrl",
+      `"${raw}" is not an absolute URL (e.g. https://api.fish.audio).`,
+    );
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new ValidationError("baseUrl", `must be an http(s) URL, got "${raw}".`);
+  }
+  return raw.replace(/\/+$/, "");
+}
+
+function checkTimeout(field: string, value: number): number {
+  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
+    throw new ValidationError(
+      field,
+      `must be a positive number of milliseconds, got ${String(value)}.`,
+    );
+  }
+  return value;
+}
+
+function checkRetries(field: string, value: number): number {
+  if (!Number.isInteger(value) || value < 0) {
+    throw new ValidationError(field, `must be a non-negative integer, got ${String(value)}.`);
+  }
+  return value;
+}
+
+function encodeBody(body: RequestSpec["body"]): {
+  body: BodyInit | undefined;
+  contentType: Record<string, string> | undefined;
+} {
+  if (body === undefined) return { body: undefined, contentType: undefined };
+  if (body instanceof Uint8Array) {
+    return {
+      body: body as Uint8Array<ArrayBuffer>,
+      contentType: { "Content-Type": "application/msgpack" },
+    };
+  }
+  if (body instanceof URLSearchParams) {
+    return {
+      body: body.toString(),
+      contentType: { "Content-Type": "application/x-www-form-urlencoded" },
+    };
+  }
+  // FormData: fetch writes the multipart Content-Type with its boundary.
+  return { body, contentType: undefined };
+}
+
+function connectionError(cause: unknown): APIConnectionError {
+  const detail = describeCause(cause);
+  return new APIConnectionError(detail ? `Connection error: ${detail}` : "Connection error.", {
+    cause,
+  });
+}
+
+function describeCause(cause: unknown): string | undefined {
+  if (!(cause instanceof Error)) return cause === undefined ? undefined : String(cause);
+  const inner = (cause as { cause?: unknown }).cause;
+  const innerMessage = inner instanceof Error ? inner.message : undefined;
+  return innerMessage ? `${cause.message} (${innerMessage})` : cause.message;
+}
+
+async function readErrorBody(response: Response, deadline: Deadline): Promise<unknown> {
+  let text: string;
+  try {
+    text = await deadline.race(response.text());
+  } catch {
+    return undefined;
+  }
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+function parseJSONBody(text: string, response: Response): unknown {
+  if (!text.trim()) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (cause) {
+    const error = new APIError(
+      response.status,
+      text,
+      `The server answered ${response.status} with a body that is not JSON: ${text.slice(0, 200)}`,
+      response.headers,
+    );
+    (error as { cause?: unknown }).cause = cause;
+    throw error;
+  }
+}
+
+async function* emptyBody(): AsyncGenerator<Uint8Array> {}
+
+/**
+ * Streams a response body, bounding each wait for the next chunk by the deadline so that a
+ * stalled server ends in APITimeoutError. Stopping early cancels the body (and the request).
+ */
+async function* readBody(
+  body: ReadableStream<Uint8Array>,
+  deadline: Deadline,
+): AsyncGenerator<Uint8Array> {
+  const reader = body.getReader();
+  let finished = false;
+  try {
+    while (true) {
+      deadline.arm("waiting for the next chunk of the response body");
+      let result: ReadableStreamReadResult<Uint8Array>;
+      try {
+        result = await deadline.race(reader.read());
+      } catch (cause) {
+        throw deadline.error ?? connectionError(cause);
+      } finally {
+        deadline.disarm();
+      }
+      if (result.done) {
+        finished = true;
+        return;
+      }
+      yield result.value;
+    }
+  } finally {
+    deadline.dispose();
+    if (!finished) reader.cancel().catch(() => {});
+  }
+}

@@ -1,0 +1,21 @@
+/** Header values as callers give them: `null` removes a header set by an earlier layer. */
+export type HeadersInit = Record<string, string | null | undefined> | Headers;
+
+/**
+ * Merges header layers left to right (later wins, case-insensitively) into a plain object,
+ * dropping headers set to null. Names keep the spelling of the layer that set them last.
+ */
+export function mergeHeaders(...layers: (HeadersInit | undefined)[]): Record<string, string> {
+  const out = new Map<string, [string, string]>();
+  for (const layer of layers) {
+    if (!layer) continue;
+    const entries: [string, string | null | undefined][] =
+      layer instanceof Headers ? [...layer.entries()] : Object.entries(layer);
+    for (const [name, value] of entries) {
+      const key = name.toLowerCase();
+      if (value === null) out.delete(key);
+      else if (value !== undefined) out.set(key, [name, value]);
+    }
+  }
+  return Object.fromEntries(out.values());
+}

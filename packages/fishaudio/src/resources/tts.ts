@@ -1,0 +1,179 @@
+import { AudioStream } from "../core/audio-stream.js";
+import { ValidationError } from "../core/error.js";
+import { APIResource } from "../core/resource.js";
+import type { Uploadable } from "../core/uploads.js";
+import type { RequestOptions } from "../internal/request-options.js";
+import { checkString } from "../internal/validation.js";
+import {
+  bytesReferences,
+  encodeStartFrame,
+  encodeTTSRequest,
+  loadReferences,
+  referencesAreBytes,
+  resolveTTS,
+} from "../internal/wire/tts.js";
+import { type FlushEvent, streamLive, type TextEvent } from "../realtime/index.js";
+
+/** The TTS backend, sent as the `model` header. Any string is passed through. */
+export type Model = "s2-pro" | "s1" | "s2.1-pro" | "s2.1-pro-free" | (string & {});
+export type AudioFormat = "wav" | "pcm" | "mp3" | "opus";
+export type LatencyMode = "normal" | "balanced" | "low";
+
+/** Speaking rate and loudness. Unset members default to speed 1.0 and volume 0. */
+export interface Prosody {
+  /** 0.5..2.0 */
+  speed?: number;
+  /** Decibels, -20..20. */
+  volume?: number;
+}
+
+/** A sample of the voice to imitate, with its transcript. */
+export interface ReferenceAudio {
+  audio: Uploadable;
+  text: string;
+}
+
+/** Synthesis settings; every member is optional and defaults as the Python SDK 1.3 sends it. */
+export interface TTSConfig {
+  /** Default "mp3". */
+  format?: AudioFormat;
+  /** Hz; the server picks when unset (44100, or 48000 for opus). */
+  sampleRate?: number;
+  /** Default 128. */
+  mp3Bitrate?: 64 | 128 | 192;
+  /** kbps, -1000 for automatic. Default 32. */
+  opusBitrate?: -1000 | 24 | 32 | 48 | 64;
+  /** Default true. */
+  normalize?: boolean;
+  /** Characters per synthesis chunk, 100..300. Default 200. */
+  chunkLength?: number;
+  /** Default "balanced". */
+  latency?: LatencyMode;
+  /** A voice id (from `voices.list` or `voices.create`). */
+  referenceId?: string;
+  /** Inline voice samples, used instead of a stored voice. */
+  references?: ReferenceAudio[];
+  prosody?: Prosody;
+  /** 0..1, default 0.7. */
+  topP?: number;
+  /** 0..1, default 0.7. */
+  temperature?: number;
+  /** Default 1024. */
+  maxNewTokens?: number;
+  /** Default 1.2. */
+  repetitionPenalty?: number;
+  /** 0..100, default 50. */
+  minChunkLength?: number;
+  /** Default true. */
+  conditionOnPreviousChunks?: boolean;
+  /** 0..1, default 1.0. */
+  earlyStopThreshold?: number;
+}
+
+/** Shorthands that override the matching config fields when given. */
+export interface TTSOverrides {
+  referenceId?: string;
+  references?: ReferenceAudio[];
+  format?: AudioFormat;
+  latency?: LatencyMode;
+  /** Sets prosody speed and keeps the config's prosody volume. */
+  speed?: number;
+}
+
+export interface TTSConvertParams extends TTSOverrides {
+  /** The text to speak. */
+  text: string;
+  config?: TTSConfig;
+  /** Default "s2-pro". */
+  model?: Model;
+}
+
+export interface TTSStreamWebsocketParams extends TTSOverrides {
+  config?: TTSConfig;
+  /** Default "s2-pro". */
+  model?: Model;
+  /** Aborting it closes the socket and ends the stream with APIUserAbortError. */
+  signal?: AbortSignal;
+}
+
+/** What `streamWebsocket` accepts as text input. */
+export type TextStream =
+  | Iterable<string | TextEvent | FlushEvent>
+  | AsyncIterable<string | TextEvent | FlushEvent>;
+
+const DEFAULT_MODEL = "s2-pro";
+
+/** Text to speech: `client.tts`. */
+export class TTS extends APIResource {
+  /**
+   * Synthesises `text`; resolves when the response headers arrive, then streams the audio.
+   * @example
+   * const audio = await client.tts.convert({ text: "Hello!", format: "wav" });
+   * for await (const chunk of audio) out.write(chunk);
+   */
+  async convert(params: TTSConvertParams, options?: RequestOptions): Promise<AudioStream> {
+    const text = checkString("text", params?.text, { nonEmpty: true });
+    const model = checkString("model", params.model ?? DEFAULT_MODEL, { nonEmpty: true });
+    const resolved = resolveTTS(params.config, params);
+    const references = await loadReferences(resolved.references);
+    return this._client.requestStream(
+      {
+        method: "POST",
+        path: "/v1/tts",
+        body: encodeTTSRequest(text, resolved, references),
+        headers: { model },
+      },
+      options,
+    );
+  }
+
+  /**
+   * Realtime synthesis over WebSocket: text chunks in, audio chunks out as they are ready.
+   * @example
+   * const live = client.tts.streamWebsocket(["Hello ", "world."], { format: "mp3" });
+   * for await (const chunk of live) speaker.write(chunk);
+   */
+  streamWebsocket(textStream: TextStream, params: TTSStreamWebsocketParams = {}): AudioStream {
+    if (
+      textStream === null ||
+      typeof textStream !== "object" ||
+      !(Symbol.iterator in textStream || Symbol.asyncIterator in textStream)
+    ) {
+      throw new ValidationError(
+        "textStream",
+        "must be an Iterable or AsyncIterable of strings, TextEvent or FlushEvent objects.",
+      );
+    }
+    const model = checkString("model", params.model ?? DEFAULT_MODEL, { nonEmpty: true });
+    const resolved = resolveTTS(params.config, params);
+    const live = {
+      url: this.#websocketURL("/v1/tts/live"),
+      headers: this._client.buildHeaders({ model }),
+      input: textStream,
+      signal: params.signal,
+    };
+    if (referencesAreBytes(resolved.references)) {
+      const startFrame = encodeStartFrame(resolved, bytesReferences(resolved.references));
+      return streamLive({ ...live, startFrame });
+    }
+    // Blob or stream references must be read before the start frame exists.
+    return streamLiveLater(async () => {
+      const startFrame = encodeStartFrame(resolved, await loadReferences(resolved.references));
+      return streamLive({ ...live, startFrame });
+    });
+  }
+
+  /** ws(s)://host[/prefix]/path from the client's http(s) base URL. */
+  #websocketURL(path: string): string {
+    const url = new URL(this._client.buildURL(path));
+    url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+    return url.toString();
+  }
+}
+
+function streamLiveLater(open: () => Promise<AudioStream>): AudioStream {
+  async function* deferred(): AsyncGenerator<Uint8Array> {
+    yield* await open();
+  }
+  return new AudioStream(deferred());
+}

@@ -1,0 +1,241 @@
+import { ValidationError } from "../core/error.js";
+import { PagePromise, type PaginatedResponse } from "../core/pagination.js";
+import { APIResource } from "../core/resource.js";
+import { checkUploadable, type Uploadable } from "../core/uploads.js";
+import { buildForm, buildUrlEncoded, type FormField } from "../internal/multipart.js";
+import type { RequestOptions } from "../internal/request-options.js";
+import {
+  checkArray,
+  checkBoolean,
+  checkInt,
+  checkOneOf,
+  checkString,
+  checkStrings,
+} from "../internal/validation.js";
+import { toVoice, toVoicePage } from "../internal/wire/responses.js";
+
+export type Visibility = "public" | "unlist" | "private";
+const VISIBILITIES: readonly Visibility[] = ["public", "unlist", "private"];
+
+/** A voice (the API calls it a model). */
+export interface Voice {
+  /** Wire `_id`; pass it as `referenceId` to speak with this voice. */
+  id: string;
+  /** "tts" or "svc". */
+  type: string;
+  title: string;
+  description: string;
+  /** URL, "" when there is none. */
+  coverImage: string;
+  /** "fast" or "full". */
+  trainMode: string;
+  /** "created", "training", "trained" or "failed". */
+  state: string;
+  tags: string[];
+  samples: VoiceSample[];
+  /** ISO 8601. */
+  createdAt: string;
+  /** ISO 8601. */
+  updatedAt: string;
+  languages: string[];
+  visibility: Visibility | (string & {});
+  lockVisibility: boolean;
+  likeCount: number;
+  markCount: number;
+  sharedCount: number;
+  taskCount: number;
+  liked: boolean;
+  marked: boolean;
+  author: VoiceAuthor;
+}
+
+export interface VoiceSample {
+  title: string;
+  text: string;
+  taskId: string;
+  /** URL of the sample audio. */
+  audio: string;
+}
+
+export interface VoiceAuthor {
+  id: string;
+  nickname: string;
+  avatar: string;
+}
+
+export interface VoiceListParams {
+  /** Default 10. */
+  pageSize?: number;
+  /** 1-based, default 1. */
+  pageNumber?: number;
+  title?: string;
+  tags?: string | string[];
+  /** Only your own voices. Default false. */
+  selfOnly?: boolean;
+  authorId?: string;
+  language?: string | string[];
+  titleLanguage?: string | string[];
+  /** "task_count" (default), "created_at" or "score". */
+  sortBy?: "task_count" | "created_at" | "score" | (string & {});
+}
+
+export interface VoiceCreateParams {
+  title: string;
+  /** 1 to 20 audio samples of the voice. */
+  voices: Uploadable[];
+  description?: string;
+  /** Transcripts of `voices`, in the same order. */
+  texts?: string[];
+  tags?: string[];
+  coverImage?: Uploadable;
+  /** Default "private". */
+  visibility?: Visibility;
+  /** Default "fast". */
+  trainMode?: "fast" | (string & {});
+  /** Default true. */
+  enhanceAudioQuality?: boolean;
+}
+
+export interface VoiceUpdateParams {
+  title?: string;
+  description?: string;
+  coverImage?: Uploadable;
+  visibility?: Visibility;
+  tags?: string[];
+}
+
+/** Voice management: `client.voices`. */
+export class Voices extends APIResource {
+  /**
+   * One page of voices when awaited; every matching voice when iterated with `for await`.
+   * @example
+   * const { total, items } = await client.voices.list({ pageSize: 20, selfOnly: true });
+   * for await (const voice of client.voices.list({ tags: ["english"] })) console.log(voice.id);
+   */
+  list(params: VoiceListParams = {}, options?: RequestOptions): PagePromise<Voice> {
+    const p = params ?? {};
+    const pageSize = p.pageSize ?? 10;
+    const pageNumber = p.pageNumber ?? 1;
+    const fetchPage = async (page: number): Promise<PaginatedResponse<Voice>> => {
+      const query = {
+        page_size: checkInt("pageSize", pageSize, 1),
+        page_number: checkInt("pageNumber", page, 1),
+        title: p.title === undefined ? undefined : checkString("title", p.title),
+        tag: p.tags === undefined ? undefined : checkStrings("tags", p.tags),
+        self: checkBoolean("selfOnly", p.selfOnly ?? false),
+        author_id: p.authorId === undefined ? undefined : checkString("authorId", p.authorId),
+        language: p.language === undefined ? undefined : checkStrings("language", p.language),
+        title_language:
+          p.titleLanguage === undefined
+            ? undefined
+            : checkStrings("titleLanguage", p.titleLanguage),
+        sort_by: checkString("sortBy", p.sortBy ?? "task_count", { nonEmpty: true }),
+      };
+      const raw = await this._client.requestJSON({ method: "GET", path: "/model", query }, options);
+      return toVoicePage(raw);
+    };
+    return new PagePromise(fetchPage, pageNumber, pageSize);
+  }
+
+  /**
+   * Fetches one voice by id.
+   * @example const voice = await client.voices.get("802e3bc2b27e49c2995d23ef70e6ac89");
+   */
+  async get(voiceId: string, options?: RequestOptions): Promise<Voice> {
+    const raw = await this._client.requestJSON(
+      { method: "GET", path: voicePath(voiceId) },
+      options,
+    );
+    return toVoice(raw);
+  }
+
+  /**
+   * Clones a voice from audio samples (multipart, fields as the Python SDK sends them).
+   * @example
+   * const voice = await client.voices.create({ title: "Me", voices: [wavBytes], texts: ["Hello there."] });
+   */
+  async create(params: VoiceCreateParams, options?: RequestOptions): Promise<Voice> {
+    checkString("title", params?.title, { nonEmpty: true });
+    const voices = checkArray("voices", params.voices);
+    if (voices.length === 0) {
+      throw new ValidationError("voices", "needs at least one audio sample.");
+    }
+    voices.forEach((voice, i) => {
+      checkUploadable(`voices[${i}]`, voice);
+    });
+    if (params.coverImage !== undefined) checkUploadable("coverImage", params.coverImage);
+    const fields: FormField[] = [
+      { name: "title", value: params.title },
+      { name: "description", value: optionalString("description", params.description) },
+      {
+        name: "visibility",
+        value: checkOneOf("visibility", params.visibility ?? "private", VISIBILITIES),
+      },
+      { name: "type", value: "tts" },
+      {
+        name: "train_mode",
+        value: checkString("trainMode", params.trainMode ?? "fast", { nonEmpty: true }),
+      },
+      { name: "texts", value: optionalStrings("texts", params.texts) },
+      { name: "tags", value: optionalStrings("tags", params.tags) },
+      {
+        name: "enhance_audio_quality",
+        value: checkBoolean("enhanceAudioQuality", params.enhanceAudioQuality ?? true),
+      },
+      ...voices.map((voice) => ({ name: "voices", file: voice as Uploadable })),
+      { name: "cover_image", file: params.coverImage },
+    ];
+    const body = await buildForm(fields);
+    const raw = await this._client.requestJSON({ method: "POST", path: "/model", body }, options);
+    return toVoice(raw);
+  }
+
+  /**
+   * Changes a voice's metadata (form-urlencoded, or multipart when a cover image is given).
+   * @example await client.voices.update(voice.id, { title: "New title", visibility: "unlist" });
+   */
+  async update(
+    voiceId: string,
+    params: VoiceUpdateParams,
+    options?: RequestOptions,
+  ): Promise<void> {
+    const p = params ?? {};
+    if (p.coverImage !== undefined) checkUploadable("coverImage", p.coverImage);
+    const fields: FormField[] = [
+      { name: "title", value: optionalString("title", p.title) },
+      { name: "description", value: optionalString("description", p.description) },
+      {
+        name: "visibility",
+        value:
+          p.visibility === undefined
+            ? undefined
+            : checkOneOf("visibility", p.visibility, VISIBILITIES),
+      },
+      { name: "tags", value: optionalStrings("tags", p.tags) },
+      { name: "cover_image", file: p.coverImage },
+    ];
+    const body = p.coverImage === undefined ? buildUrlEncoded(fields) : await buildForm(fields);
+    await this._client.requestJSON({ method: "PATCH", path: voicePath(voiceId), body }, options);
+  }
+
+  /**
+   * Deletes a voice.
+   * @example await client.voices.delete(voice.id);
+   */
+  async delete(voiceId: string, options?: RequestOptions): Promise<void> {
+    await this._client.requestJSON({ method: "DELETE", path: voicePath(voiceId) }, options);
+  }
+}
+
+function voicePath(voiceId: string): string {
+  return `/model/${encodeURIComponent(checkString("voiceId", voiceId, { nonEmpty: true }))}`;
+}
+
+function optionalString(field: string, value: unknown): string | undefined {
+  return value === undefined || value === null ? undefined : checkString(field, value);
+}
+
+function optionalStrings(field: string, value: unknown): string[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  return checkArray(field, value).map((item, i) => checkString(`${field}[${i}]`, item));
+}
