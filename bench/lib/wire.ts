@@ -57,7 +57,8 @@ type ServerEvent = { event?: string; audio?: Uint8Array; reason?: string; messag
 
 /**
  * A bare realtime session: opens the socket, sends start, then lets `script` drive it.
- * `script` gets `send(event)` and `nextAudio()` (resolves at the next non-empty audio frame);
+ * `script` gets `send(event)`, `nextAudio()` (resolves at the next non-empty audio frame) and
+ * `audioBytes()` (audio received so far);
  * the returned promise settles at `finish`.
  */
 export async function bareLive<T>(
@@ -66,6 +67,7 @@ export async function bareLive<T>(
   script: (io: {
     send(event: Record<string, unknown>): void;
     nextAudio(): Promise<Uint8Array>;
+    audioBytes(): number;
   }) => Promise<T>,
 ): Promise<{ result: T; audioBytes: number }> {
   const ws = new WebSocket(liveUrl(ep), {
@@ -98,6 +100,7 @@ export async function bareLive<T>(
   const result = await script({
     send,
     nextAudio: () => new Promise<Uint8Array>((resolve) => waiters.push(resolve)),
+    audioBytes: () => audioBytes,
   });
   await finished;
   ws.close();

@@ -1,2 +1,283 @@
+/**
+ * The local server's engines: TTS first byte and RTF per engine voice and format over HTTP,
+ * realtime flush → first audio over WebSocket, and ASR RTF/WER (jfk.wav and a TTS round trip).
+ */
+import path from "node:path";
+import { runChild } from "../lib/child.js";
+import { SENTENCE_200 } from "../lib/corpus.js";
+import { type DetailTable, type TargetResult, verdict } from "../lib/report.js";
+import { sharedServer } from "../lib/server.js";
+import { fmt, fmtSummary, summarize } from "../lib/stats.js";
 import type { Suite } from "../lib/suite.js";
-export const enginesSuites: Suite[] = [];
+import { bareLive, type Endpoint, plainTts } from "../lib/wire.js";
+
+const FORMATS = ["wav", "mp3", "opus"] as const;
+const JFK = "/work/shared/samples/jfk.wav";
+
+interface VoicesResult {
+  voices: Array<{ id: string; engine: string; languages: string[]; title: string }>;
+  timings: Record<string, { firstMs: number; totalMs: number; audioSeconds: number }>;
+}
+
+let voicesCache: Promise<VoicesResult> | undefined;
+/** The engine voice list (and engine-level timings), from one child per run. */
+function engineVoices(quick: boolean): Promise<VoicesResult> {
+  voicesCache ??= runChild<VoicesResult>("children/engines.ts", {
+    mode: "voices",
+    reps: quick ? 2 : 5,
+  });
+  return voicesCache;
+}
+
+/** The English voices a run measures: every one in a full run, one per engine in a quick run. */
+function englishVoices(v: VoicesResult, quick: boolean): string[] {
+  const en = v.voices.filter((x) => x.languages.includes("en"));
+  if (!quick) return en.map((x) => x.id);
+  const perEngine = new Map<string, string>();
+  for (const x of en) if (!perEngine.has(x.engine)) perEngine.set(x.engine, x.id);
+  return [...perEngine.values()];
+}
+
+/** One HTTP TTS request read to the end: first body byte and total time (ms from the request). */
+async function ttsOnce(ep: Endpoint, voice: string, format: string) {
+  const t0 = performance.now();
+  const res = await plainTts(ep, { text: SENTENCE_200, reference_id: voice, format });
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+  let first = 0;
+  let bytes = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    if (first === 0 && value.byteLength > 0) first = performance.now() - t0;
+    bytes += value.byteLength;
+  }
+  return { first, total: performance.now() - t0, bytes };
+}
+
+export const enginesTtsSuite: Suite = {
+  name: "engines.tts",
+  title: "Local TTS over HTTP: first audio byte and RTF per engine voice and format (warm)",
+  async run({ quick, log }) {
+    const server = await sharedServer();
+    const v = await engineVoices(quick);
+    const ids = englishVoices(v, quick);
+    const reps = quick ? 2 : 5;
+    const rows: string[][] = [];
+    const worst = new Map<
+      string,
+      { first: number; rtf: number; firstVoice: string; rtfVoice: string }
+    >();
+    for (const id of ids) {
+      log(`  ${id}: ${reps} rounds over ${FORMATS.join("/")}`);
+      // Audio length from the wav response: 44-byte header, then 16-bit mono at 44.1 kHz.
+      const wav = await ttsOnce(server, id, "wav");
+      const seconds = (wav.bytes - 44) / 2 / 44100;
+      for (const f of FORMATS) await ttsOnce(server, id, f); // warm every encoder
+      const runs = new Map<string, Array<{ first: number; total: number }>>();
+      for (let r = 0; r < reps; r++) {
+        // Rotate the format order so no format always runs first.
+        for (let k = 0; k < FORMATS.length; k++) {
+          const f = FORMATS[(r + k) % FORMATS.length] as string;
+          const one = await ttsOnce(server, id, f);
+          runs.set(f, [...(runs.get(f) ?? []), one]);
+        }
+      }
+      for (const f of FORMATS) {
+        const first = summarize((runs.get(f) ?? []).map((x) => x.first));
+        const rtf = summarize((runs.get(f) ?? []).map((x) => x.total / 1000 / seconds));
+        rows.push([id, f, fmt(seconds, 2), fmtSummary(first, 0), fmtSummary(rtf, 3)]);
+        const w = worst.get(f) ?? { first: 0, rtf: 0, firstVoice: "", rtfVoice: "" };
+        if (first.median > w.first) Object.assign(w, { first: first.median, firstVoice: id });
+        if (rtf.median > w.rtf) Object.assign(w, { rtf: rtf.median, rtfVoice: id });
+        worst.set(f, w);
+      }
+    }
+    const targets: TargetResult[] = [];
+    for (const f of FORMATS) {
+      const w = worst.get(f);
+      if (!w) continue;
+      targets.push({
+        id: `engines.tts.${f}.first-byte`,
+        what: `TTS first audio byte over HTTP, ${f}, 200-char sentence (slowest voice's median)`,
+        target: "< 150 ms",
+        measured: `${fmt(w.first, 0)} ms (${w.firstVoice})`,
+        met: verdict(w.first < 150),
+        note:
+          w.first < 150
+            ? undefined
+            : `The first byte waits for the first synthesised unit of text: ${w.firstVoice} synthesises a whole sentence (or clause) before yielding. Splitting the first chunk at the first clause or few words, and encoding it immediately, would bring the first byte under 150 ms.`,
+      });
+      targets.push({
+        id: `engines.tts.${f}.rtf`,
+        what: `TTS real-time factor over HTTP, ${f} (slowest voice's median)`,
+        target: "< 0.05",
+        measured: `${fmt(w.rtf, 3)} (${w.rtfVoice})`,
+        met: verdict(w.rtf < 0.05),
+        note:
+          w.rtf < 0.05
+            ? undefined
+            : `Synthesis plus encoding costs more than 5 % of real time for ${w.rtfVoice}: the flite voices other than kal16 run at RTF ≈ 0.025 alone (engines guide §1a), and lamejs mp3 (≈ 0.04) or opusscript (≈ 0.016) add to that. A faster encoder (wasm-media-encoders for mp3, RTF 0.009) or encoding in a worker in parallel with synthesis would close it.`,
+      });
+    }
+    const engineRows = Object.entries(v.timings).map(([id, t]) => [
+      id,
+      fmt(t.audioSeconds, 2),
+      fmt(t.firstMs, 0),
+      fmt(t.totalMs, 0),
+      fmt(t.totalMs / 1000 / t.audioSeconds, 3),
+    ]);
+    const tables: DetailTable[] = [
+      {
+        title: "HTTP POST /v1/tts, 200-character sentence, warm",
+        head: ["voice", "format", "audio s", "first byte ms (p10, p90)", "RTF (p10, p90)"],
+        rows,
+        note: `${reps} rounds per voice, formats rotated within each round, after one warm-up request per format. RTF = request time to the last byte ÷ audio duration (from the wav response).`,
+      },
+      {
+        title:
+          "Engine level (no HTTP, no encoding): synthesize() of the same sentence, warm medians",
+        head: ["voice", "audio s", "first PCM chunk ms", "total ms", "RTF"],
+        rows: engineRows,
+        note: "Measured in a separate child process that calls createEngines() directly.",
+      },
+    ];
+    return { targets, tables };
+  },
+};
+
+export const enginesRealtimeSuite: Suite = {
+  name: "engines.realtime",
+  title: "Local realtime TTS: flush → first audio for a sentence streamed word by word",
+  async run({ quick, log }) {
+    const server = await sharedServer();
+    const v = await engineVoices(quick);
+    const ids = englishVoices(v, quick);
+    const formats = quick ? ["mp3"] : ["pcm", "mp3", "opus"];
+    const reps = quick ? 2 : 4;
+    const words = SENTENCE_200.split(" ");
+    const rows: string[][] = [];
+    let worst = 0;
+    let early = 0;
+    for (const id of ids) {
+      for (const format of formats) {
+        log(`  ${id} ${format}`);
+        const once = async () => {
+          const { result } = await bareLive(
+            server,
+            { reference_id: id, format, chunk_length: 300 },
+            async (io) => {
+              for (const w of words) io.send({ event: "text", text: `${w} ` });
+              const before = io.audioBytes();
+              const first = io.nextAudio();
+              const t0 = performance.now();
+              io.send({ event: "flush" });
+              await first;
+              const ms = performance.now() - t0;
+              io.send({ event: "stop" });
+              return { ms, before };
+            },
+          );
+          return result;
+        };
+        await once();
+        const runs = [];
+        for (let r = 0; r < reps; r++) runs.push(await once());
+        if (runs.some((r) => r.before > 0)) early++;
+        const s = summarize(runs.map((r) => r.ms));
+        worst = Math.max(worst, s.median);
+        rows.push([id, format, fmtSummary(s, 0)]);
+      }
+    }
+    const targets: TargetResult[] = [
+      {
+        id: "engines.realtime",
+        what: "Realtime flush → first audio, sentence streamed word by word (slowest voice/format median)",
+        target: "report only",
+        measured: `${fmt(worst, 0)} ms`,
+        met: "reported",
+        note: "Issue #5 sets no target for this figure.",
+      },
+    ];
+    const tables: DetailTable[] = [
+      {
+        title: "WebSocket /v1/tts/live: flush → first audio frame (ms)",
+        head: ["voice", "format", "median (p10, p90)"],
+        rows,
+        note: `One session per measurement (after a warm-up session): start (chunk_length 300), ${words.length} text events of one word each, flush (clock starts), first non-empty audio frame (clock stops), stop. ${reps} sessions per row.${early ? ` In ${early} row(s) some audio arrived before the flush.` : ""}`,
+      },
+    ];
+    return { targets, tables };
+  },
+};
+
+interface AsrResult {
+  jfk: {
+    duration: number;
+    decodeMs: number;
+    coldMs: number;
+    warmMs: { median: number; p10: number; p90: number; n: number; min: number; max: number };
+    wer: number;
+    text: string;
+  };
+  roundTrip: {
+    voice: string;
+    wer: number;
+    rtf: number;
+    samples: Array<{ ref: string; hyp: string }>;
+  };
+}
+
+export const enginesAsrSuite: Suite = {
+  name: "engines.asr",
+  title: "Local ASR: RTF and WER on jfk.wav and on a ten-sentence TTS → ASR round trip",
+  async run({ quick }) {
+    const r = await runChild<AsrResult>("children/engines.ts", {
+      mode: "asr",
+      reps: quick ? 2 : 5,
+      jfkPath: path.resolve(JFK),
+    });
+    const rtf = r.jfk.warmMs.median / 1000 / r.jfk.duration;
+    const targets: TargetResult[] = [
+      {
+        id: "engines.asr.jfk",
+        what: "ASR on jfk.wav: warm RTF and WER",
+        target: "report only",
+        measured: `RTF ${fmt(rtf, 3)}, WER ${fmt(r.jfk.wer * 100, 1)} %`,
+        met: "reported",
+        note: "Issue #5 sets no target for ASR.",
+      },
+      {
+        id: "engines.asr.round-trip",
+        what: `TTS (${r.roundTrip.voice}) → wav → ASR, ten sentences: pooled WER and RTF`,
+        target: "report only",
+        measured: `WER ${fmt(r.roundTrip.wer * 100, 1)} %, RTF ${fmt(r.roundTrip.rtf, 3)}`,
+        met: "reported",
+        note: "Issue #5 sets no target for ASR.",
+      },
+    ];
+    const tables: DetailTable[] = [
+      {
+        title: "jfk.wav (11 s of real speech)",
+        head: ["figure", "value"],
+        rows: [
+          ["duration", `${fmt(r.jfk.duration, 2)} s`],
+          ["decode to 16 kHz", `${fmt(r.jfk.decodeMs, 0)} ms`],
+          ["first transcription (cold)", `${fmt(r.jfk.coldMs, 0)} ms`],
+          ["warm transcription", `${fmtSummary(r.jfk.warmMs, 0)} ms`],
+          ["warm RTF", fmt(rtf, 3)],
+          ["WER", `${fmt(r.jfk.wer * 100, 1)} %`],
+          ["hypothesis", r.jfk.text],
+        ],
+      },
+      {
+        title: `Round trip through ${r.roundTrip.voice}: reference → hypothesis`,
+        head: ["reference", "hypothesis"],
+        rows: r.roundTrip.samples.map((s) => [s.ref, s.hyp]),
+        note: `Pooled WER ${fmt(r.roundTrip.wer * 100, 1)} %; ASR RTF ${fmt(r.roundTrip.rtf, 3)} (decode + transcribe ÷ audio duration).`,
+      },
+    ];
+    return { targets, tables };
+  },
+};
+
+export const enginesSuites: Suite[] = [enginesTtsSuite, enginesRealtimeSuite, enginesAsrSuite];
