@@ -83,6 +83,17 @@ let shared: Promise<BenchServer> | undefined;
 
 /** One server (rate limit raised) shared by the suites of a run; closed by `closeSharedServer`. */
 export function sharedServer(): Promise<BenchServer> {
+  // A server started elsewhere (e.g. `fishaudio serve` with the benchmark voice) can be measured
+  // instead: FISHAUDIO_BENCH_URL and FISHAUDIO_BENCH_KEY.
+  const url = process.env.FISHAUDIO_BENCH_URL;
+  if (url) {
+    shared ??= Promise.resolve({
+      url,
+      apiKey: process.env.FISHAUDIO_BENCH_KEY ?? "",
+      pid: -1,
+      close: async () => {},
+    });
+  }
   shared ??= startBenchServer({ unlimited: true });
   shared.catch(() => {
     shared = undefined;

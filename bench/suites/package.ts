@@ -2,11 +2,12 @@
  * Package cost: import time of the built `fishaudio` in a fresh Node process (against an empty
  * script in the same run), and the minified + gzipped browser bundle of the client entry.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import zlib from "node:zlib";
-import { repoDir } from "../lib/child.js";
+import { benchDir, repoDir } from "../lib/child.js";
 import { type DetailTable, type TargetResult, verdict } from "../lib/report.js";
 import { fmt, fmtSummary, summarize } from "../lib/stats.js";
 import type { Suite } from "../lib/suite.js";
@@ -25,15 +26,44 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** Makes sure dist/ matches src/ (rebuilding with the package's own build when stale). */
-function ensureBuilt(log: (l: string) => void): string {
+/**
+ * The module specifiers to time. The package's own dist/ when it is up to date with src/;
+ * otherwise a private build of the same library entries with the same settings as tsup's
+ * (ESM, platform neutral, dependencies external) under bench/.build — the shared dist/ is never
+ * rebuilt from here, because other work may be reading it.
+ */
+async function builtEntries(): Promise<{ main: string; node: string; note: string }> {
   const dist = path.join(sdkDir, "dist/index.js");
   const fresh =
     fs.existsSync(dist) && fs.statSync(dist).mtimeMs >= newestMtime(path.join(sdkDir, "src"));
-  if (fresh) return "dist/ was up to date with src/";
-  log("  dist/ is older than src/: building fishaudio (npm run build -w fishaudio)");
-  execFileSync("npm", ["run", "build", "-w", "fishaudio"], { cwd: repoDir, stdio: "pipe" });
-  return "dist/ was rebuilt from src/ for this run";
+  if (fresh)
+    return {
+      main: "fishaudio",
+      node: "fishaudio/node",
+      note: "packages/fishaudio/dist/ (up to date with src/)",
+    };
+  const outdir = path.join(benchDir, ".build/fishaudio");
+  fs.rmSync(outdir, { recursive: true, force: true });
+  const esbuild = await import("esbuild");
+  await esbuild.build({
+    entryPoints: {
+      index: path.join(sdkDir, "src/index.ts"),
+      "node/index": path.join(sdkDir, "src/node/index.ts"),
+    },
+    outdir,
+    bundle: true,
+    splitting: true,
+    format: "esm",
+    platform: "neutral",
+    target: "node20",
+    external: ["ws", "fishaudio-local", "@msgpack/msgpack", "node:*"],
+    logLevel: "silent",
+  });
+  return {
+    main: pathToFileURL(path.join(outdir, "index.js")).href,
+    node: pathToFileURL(path.join(outdir, "node/index.js")).href,
+    note: "dist/ was older than src/, so the library entries were built privately with tsup's settings (esbuild, ESM, dependencies external) into bench/.build",
+  };
 }
 
 /** Wall time (ms) of one fresh `node` process running `code` as an ES module. */
@@ -112,18 +142,21 @@ export const packageSuite: Suite = {
     });
 
     // Import time of the built package.
-    const buildNote = ensureBuilt(log);
+    const built = await builtEntries();
+    log(`  importing ${built.main}`);
     const reps = quick ? 8 : 20;
     const base: number[] = [];
     const withSdk: number[] = [];
     const withNode: number[] = [];
     const inProc: number[] = [];
-    spawnMs('await import("fishaudio")'); // warm the file cache
+    const importMain = `await import(${JSON.stringify(built.main)})`;
+    const importNode = `await import(${JSON.stringify(built.node)})`;
+    spawnMs(importMain); // warm the file cache
     for (let i = 0; i < reps; i++) {
       base.push(spawnMs(""));
-      withSdk.push(spawnMs('await import("fishaudio")'));
-      withNode.push(spawnMs('await import("fishaudio/node")'));
-      inProc.push(inProcessImportMs("fishaudio"));
+      withSdk.push(spawnMs(importMain));
+      withNode.push(spawnMs(importNode));
+      inProc.push(inProcessImportMs(built.main));
     }
     const b = summarize(base);
     const s = summarize(withSdk);
@@ -146,7 +179,7 @@ export const packageSuite: Suite = {
         ['await import("fishaudio/node")', fmtSummary(n, 1), fmt(n.median - b.median, 1)],
         ["in-process: performance.now() around import", fmtSummary(ip, 2), "–"],
       ],
-      note: `${reps} repetitions each, interleaved; ${buildNote}.`,
+      note: `${reps} repetitions each, interleaved; imported from ${built.note}.`,
     });
     return { targets, tables };
   },
