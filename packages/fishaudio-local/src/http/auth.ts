@@ -1,0 +1,31 @@
+import type { IncomingMessage } from "node:http";
+import type { ServerContext } from "../context.js";
+import type { Principal } from "../store/accounts.js";
+import { HttpError } from "./errors.js";
+
+/**
+ * Resolves the `Authorization: Bearer <key>` header to a user (401 otherwise), then counts the
+ * request against the key's rate limit (429 with Retry-After when over).
+ * @example const principal = authenticate(ctx, req);
+ */
+export function authenticate(ctx: ServerContext, req: IncomingMessage): Principal {
+  const header = req.headers.authorization ?? "";
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!match) {
+    throw new HttpError(
+      401,
+      header === ""
+        ? "Missing API key: send 'Authorization: Bearer <api key>'"
+        : "Malformed Authorization header: expected 'Bearer <api key>'",
+    );
+  }
+  const principal = ctx.accounts.authenticate(match[1]!);
+  if (!principal) throw new HttpError(401, "Invalid API key");
+  const retryAfter = ctx.limiter.take(principal.keyId);
+  if (retryAfter !== undefined) {
+    throw new HttpError(429, `Rate limit exceeded for this API key; retry in ${retryAfter} s`, {
+      "Retry-After": String(retryAfter),
+    });
+  }
+  return principal;
+}

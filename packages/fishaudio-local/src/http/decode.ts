@@ -1,0 +1,123 @@
+import type { IncomingMessage } from "node:http";
+import { decode } from "@msgpack/msgpack";
+import { mediaType, readBody } from "./body.js";
+import { HttpError } from "./errors.js";
+import { type FieldBag, objectToBag, parseUrlEncoded, readMultipart } from "./forms.js";
+
+const MSGPACK_TYPES = new Set([
+  "application/msgpack",
+  "application/x-msgpack",
+  "application/vnd.msgpack",
+]);
+
+/** Body encodings an endpoint may accept. */
+export type BodyEncoding = "json" | "msgpack" | "multipart" | "urlencoded";
+
+/**
+ * Decodes a msgpack or JSON payload into a plain value (400 when it does not parse).
+ * @example const value = decodePayload(bytes, "msgpack");
+ */
+export function decodePayload(bytes: Uint8Array, encoding: "json" | "msgpack"): unknown {
+  if (encoding === "json") {
+    try {
+      return JSON.parse(Buffer.from(bytes).toString("utf8"));
+    } catch (error) {
+      throw new HttpError(400, `The body is not valid JSON: ${(error as Error).message}`);
+    }
+  }
+  try {
+    return decode(bytes);
+  } catch (error) {
+    throw new HttpError(400, `The body is not valid MessagePack: ${(error as Error).message}`);
+  }
+}
+
+/** Which encoding a request declares ("" when it declares none), by its Content-Type. */
+export function declaredEncoding(req: IncomingMessage): BodyEncoding | "" | "other" {
+  const type = mediaType(req);
+  if (type === "") return "";
+  if (type === "application/json" || type.endsWith("+json")) return "json";
+  if (MSGPACK_TYPES.has(type)) return "msgpack";
+  if (type === "multipart/form-data") return "multipart";
+  if (type === "application/x-www-form-urlencoded") return "urlencoded";
+  return "other";
+}
+
+function unsupported(req: IncomingMessage, accepted: readonly BodyEncoding[]): HttpError {
+  const type = mediaType(req);
+  const list = accepted.map(contentTypeOf).join(", ");
+  return new HttpError(
+    415,
+    type === ""
+      ? `Missing Content-Type; send one of: ${list}`
+      : `Unsupported Content-Type '${type}'; send one of: ${list}`,
+  );
+}
+
+/**
+ * Reads a JSON or msgpack body into a plain value. A body without a Content-Type is sniffed
+ * (JSON if it starts with `{`, else msgpack).
+ * @example const value = await readObject(req, ["json", "msgpack"], limit);
+ */
+export async function readObject(
+  req: IncomingMessage,
+  accepted: readonly ("json" | "msgpack")[],
+  limit: number,
+): Promise<unknown> {
+  const declared = declaredEncoding(req);
+  if (declared !== "" && !accepted.includes(declared as "json" | "msgpack")) {
+    throw unsupported(req, accepted);
+  }
+  const bytes = await readBody(req, limit);
+  if (bytes.length === 0) throw new HttpError(400, "The request body is empty");
+  let encoding = declared as "json" | "msgpack" | "";
+  if (encoding === "") {
+    const first = bytes.find((b) => b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09);
+    encoding = first === 0x7b && accepted.includes("json") ? "json" : "msgpack";
+    if (!accepted.includes(encoding)) throw unsupported(req, accepted);
+  }
+  return decodePayload(bytes, encoding);
+}
+
+/**
+ * Reads a request body in any of the `accepted` encodings into a field bag.
+ * @example const bag = await readFields(req, ["multipart", "json", "msgpack"], limit);
+ */
+export async function readFields(
+  req: IncomingMessage,
+  accepted: readonly BodyEncoding[],
+  limit: number,
+): Promise<FieldBag> {
+  const encoding = declaredEncoding(req);
+  if (encoding === "multipart" && accepted.includes("multipart")) {
+    return readMultipart(req, limit);
+  }
+  if (encoding === "urlencoded" && accepted.includes("urlencoded")) {
+    return parseUrlEncoded(await readBody(req, limit));
+  }
+  const objectEncodings = accepted.filter(
+    (e): e is "json" | "msgpack" => e === "json" || e === "msgpack",
+  );
+  if (
+    encoding === "other" ||
+    encoding === "multipart" ||
+    encoding === "urlencoded" ||
+    objectEncodings.length === 0
+  ) {
+    throw unsupported(req, accepted);
+  }
+  return objectToBag(await readObject(req, objectEncodings, limit));
+}
+
+function contentTypeOf(encoding: BodyEncoding): string {
+  switch (encoding) {
+    case "json":
+      return "application/json";
+    case "msgpack":
+      return "application/msgpack";
+    case "multipart":
+      return "multipart/form-data";
+    case "urlencoded":
+      return "application/x-www-form-urlencoded";
+  }
+}

@@ -1,0 +1,72 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ServerContext } from "../context.js";
+import { declaredEncoding, readFields } from "../http/decode.js";
+import { HttpError, sendJson } from "../http/errors.js";
+import { boolField, fileField, textField } from "../http/fields.js";
+import { asrCost } from "../pricing.js";
+import type { Principal } from "../store/accounts.js";
+
+/** POST /v1/asr: msgpack or multipart audio in, `{text, duration, segments}` out. */
+export async function handleAsr(
+  ctx: ServerContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  principal: Principal,
+): Promise<void> {
+  if (declaredEncoding(req) === "json") {
+    throw new HttpError(
+      400,
+      "JSON is not accepted for /v1/asr: send the audio as multipart/form-data or application/msgpack",
+    );
+  }
+  const bag = await readFields(req, ["multipart", "msgpack"], ctx.maxBodyBytes);
+  const audios = fileField(bag, "audio");
+  if (audios.length === 0) throw new HttpError(422, "Field 'audio' (the audio file) is required");
+  if (audios.length > 1) throw new HttpError(422, "Send exactly one 'audio' file per request");
+  const audio = audios[0]!;
+  if (audio.length === 0) throw new HttpError(400, "The 'audio' file is empty");
+  const language = textField(bag, "language")?.trim() || undefined;
+  const ignoreTimestamps = boolField(bag, "ignore_timestamps") ?? true;
+
+  const pcm = await ctx.engines.decode(audio);
+  const seconds = pcm.samples.length / pcm.sampleRate;
+  const cost = asrCost(seconds);
+  if (!ctx.accounts.charge(principal.user.id, cost)) {
+    throw new HttpError(402, "Insufficient API credit");
+  }
+  let transcript: Awaited<ReturnType<typeof ctx.engines.transcribe>>;
+  try {
+    transcript = await ctx.engines.transcribe(pcm, { timestamps: !ignoreTimestamps, language });
+  } catch (error) {
+    ctx.accounts.refund(principal.user.id, cost);
+    throw error;
+  }
+  ctx.accounts.recordUsage({
+    userId: principal.user.id,
+    keyId: principal.keyId,
+    kind: "asr",
+    model: null,
+    voiceId: null,
+    units: seconds,
+    costMicro: cost,
+  });
+  const scale = ctx.asrDurationUnit === "milliseconds" ? 1000 : 1;
+  sendJson(res, 200, {
+    text: transcript.text,
+    duration: round(seconds * scale),
+    segments: ignoreTimestamps
+      ? []
+      : transcript.segments.map((s) => ({
+          text: s.text,
+          start: round(s.start),
+          end: round(s.end),
+        })),
+    // The local recogniser is English-only, whatever the `language` hint says.
+    language_code: "en",
+    language: "English",
+  });
+}
+
+function round(n: number): number {
+  return Math.round(n * 1000) / 1000;
+}

@@ -1,0 +1,253 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { audioContentType, imageContentType, sniffAudio, sniffImage } from "../audio/sniff.js";
+import type { ServerContext } from "../context.js";
+import { readFields } from "../http/decode.js";
+import { HttpError, sendJson } from "../http/errors.js";
+import type { FieldBag } from "../http/forms.js";
+import type { Principal } from "../store/accounts.js";
+import { BENCHMARK_VOICE_ID } from "../tts/benchmark.js";
+import { visibleVoice } from "../tts/voice-plan.js";
+import { buildNewVoice, parseVoicePatch } from "../voices/create.js";
+import {
+  benchmarkVoiceEntity,
+  engineVoiceEntity,
+  type ModelEntity,
+  storedVoiceEntity,
+} from "../voices/entity.js";
+
+const SORTS = new Set(["score", "task_count", "created_at"]);
+const BODY_ENCODINGS = ["multipart", "urlencoded", "json", "msgpack"] as const;
+
+function intParam(url: URL, name: string, fallback: number, min: number, max: number): number {
+  const raw = url.searchParams.get(name);
+  if (raw === null || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new HttpError(
+      422,
+      `Query parameter '${name}' must be an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`,
+    );
+  }
+  return value;
+}
+
+function boolParam(url: URL, name: string): boolean {
+  const raw = url.searchParams.get(name);
+  if (raw === null || raw === "") return false;
+  const lower = raw.toLowerCase();
+  if (lower === "true" || lower === "1") return true;
+  if (lower === "false" || lower === "0") return false;
+  throw new HttpError(
+    422,
+    `Query parameter '${name}' must be true or false, got ${JSON.stringify(raw)}`,
+  );
+}
+
+/** Repeated (`tag=a&tag=b`) and comma-joined (`tag=a,b`) values alike. */
+function listParam(url: URL, name: string): string[] {
+  return url.searchParams
+    .getAll(name)
+    .flatMap((v) => v.split(","))
+    .map((v) => v.trim())
+    .filter((v) => v !== "");
+}
+
+interface Listed {
+  entity: ModelEntity;
+  ownerId: string | null;
+  score: number;
+}
+
+/** GET /model: public voices (engine ones first) plus the caller's own, filtered and paged. */
+export function handleListModels(
+  ctx: ServerContext,
+  _req: IncomingMessage,
+  res: ServerResponse,
+  principal: Principal,
+  url: URL,
+): void {
+  const pageSize = intParam(url, "page_size", 10, 1, 100);
+  const pageNumber = intParam(url, "page_number", 1, 1, 1_000_000);
+  const selfOnly = boolParam(url, "self");
+  const sortBy = url.searchParams.get("sort_by") || "score";
+  if (!SORTS.has(sortBy)) {
+    throw new HttpError(
+      422,
+      `Query parameter 'sort_by' must be score, task_count or created_at, got ${JSON.stringify(sortBy)}`,
+    );
+  }
+  const title = url.searchParams.get("title")?.trim().toLowerCase() ?? "";
+  const tags = listParam(url, "tag").map((t) => t.toLowerCase());
+  const languages = [...listParam(url, "language"), ...listParam(url, "title_language")].map((l) =>
+    l.toLowerCase(),
+  );
+  const authorId = url.searchParams.get("author_id")?.trim() || undefined;
+
+  const base = ctx.baseUrl();
+  let items: Listed[] = ctx.voices.listVisible(principal.user.id).map((v) => ({
+    entity: storedVoiceEntity(v, base),
+    ownerId: v.ownerId,
+    score: v.taskCount,
+  }));
+  if (!selfOnly) {
+    const engine: Listed[] = ctx.engines.voices().map((v) => ({
+      entity: engineVoiceEntity(v),
+      ownerId: null,
+      score: Number.MAX_SAFE_INTEGER,
+    }));
+    if (ctx.benchmarkVoice) {
+      engine.push({ entity: benchmarkVoiceEntity(), ownerId: null, score: 0 });
+    }
+    items = [...engine, ...items];
+  }
+  items = items.filter(({ entity, ownerId }) => {
+    if (selfOnly && ownerId !== principal.user.id) return false;
+    if (!selfOnly && authorId !== undefined && entity.author._id !== authorId) return false;
+    if (title && !entity.title.toLowerCase().includes(title)) return false;
+    if (tags.length > 0 && !entity.tags.some((t) => tags.includes(t.toLowerCase()))) return false;
+    if (
+      languages.length > 0 &&
+      !entity.languages.some((l) => languages.includes(l.toLowerCase()))
+    ) {
+      return false;
+    }
+    return true;
+  });
+  const stable = (a: Listed, b: Listed) => (a.entity._id < b.entity._id ? -1 : 1);
+  if (sortBy === "created_at") {
+    items.sort((a, b) => b.entity.created_at.localeCompare(a.entity.created_at) || stable(a, b));
+  } else if (sortBy === "task_count") {
+    items.sort((a, b) => b.entity.task_count - a.entity.task_count || stable(a, b));
+  } else {
+    items.sort(
+      (a, b) =>
+        b.score - a.score || b.entity.created_at.localeCompare(a.entity.created_at) || stable(a, b),
+    );
+  }
+  const start = (pageNumber - 1) * pageSize;
+  const page = items.slice(start, start + pageSize);
+  sendJson(res, 200, {
+    total: items.length,
+    items: page.map((i) => i.entity),
+    has_more: start + page.length < items.length,
+  });
+}
+
+/** The entity for any voice id the caller may see, or 404. */
+function findEntity(ctx: ServerContext, principal: Principal, id: string): ModelEntity {
+  if (id === BENCHMARK_VOICE_ID && ctx.benchmarkVoice) return benchmarkVoiceEntity();
+  const engineVoice = ctx.engines.voices().find((v) => v.id === id);
+  if (engineVoice) return engineVoiceEntity(engineVoice);
+  const stored = visibleVoice(ctx, principal, id);
+  if (!stored) throw new HttpError(404, `Voice '${id}' not found`);
+  return storedVoiceEntity(stored, ctx.baseUrl());
+}
+
+/** GET /model/{id}. */
+export function handleGetModel(
+  ctx: ServerContext,
+  _req: IncomingMessage,
+  res: ServerResponse,
+  principal: Principal,
+  id: string,
+): void {
+  sendJson(res, 200, findEntity(ctx, principal, id));
+}
+
+/** POST /model: clone a voice from 1–20 samples; 201 with the new ModelEntity. */
+export async function handleCreateModel(
+  ctx: ServerContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  principal: Principal,
+): Promise<void> {
+  const bag = await readFields(req, BODY_ENCODINGS, ctx.maxBodyBytes);
+  const voice = ctx.voices.create(await buildNewVoice(ctx, principal, bag));
+  ctx.log(`voice ${voice.id} created by user ${principal.user.id}`);
+  sendJson(res, 201, storedVoiceEntity(voice, ctx.baseUrl()));
+}
+
+/** A voice the caller may change: their own; others' visible voices give 403, invisible 404. */
+function ownedVoice(ctx: ServerContext, principal: Principal, id: string) {
+  const isBuiltIn =
+    ctx.engines.voices().some((v) => v.id === id) ||
+    (id === BENCHMARK_VOICE_ID && ctx.benchmarkVoice);
+  if (isBuiltIn)
+    throw new HttpError(403, `Voice '${id}' is a built-in engine voice and cannot be changed`);
+  const voice = visibleVoice(ctx, principal, id);
+  if (!voice) throw new HttpError(404, `Voice '${id}' not found`);
+  if (voice.ownerId !== principal.user.id) {
+    throw new HttpError(403, `Voice '${id}' belongs to another user; only its owner may change it`);
+  }
+  return voice;
+}
+
+function hasBody(req: IncomingMessage): boolean {
+  const length = req.headers["content-length"];
+  if (length !== undefined) return Number(length) > 0;
+  return req.headers["transfer-encoding"] !== undefined;
+}
+
+/** PATCH /model/{id}: title, description, visibility, tags, cover image. */
+export async function handleUpdateModel(
+  ctx: ServerContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  principal: Principal,
+  id: string,
+): Promise<void> {
+  ownedVoice(ctx, principal, id);
+  const bag: FieldBag = hasBody(req)
+    ? await readFields(req, BODY_ENCODINGS, ctx.maxBodyBytes)
+    : { kind: "form", fields: new Map() };
+  ctx.voices.update(id, parseVoicePatch(bag));
+  sendJson(res, 200, {});
+}
+
+/** DELETE /model/{id}. */
+export function handleDeleteModel(
+  ctx: ServerContext,
+  _req: IncomingMessage,
+  res: ServerResponse,
+  principal: Principal,
+  id: string,
+): void {
+  ownedVoice(ctx, principal, id);
+  ctx.voices.delete(id);
+  sendJson(res, 200, {});
+}
+
+/** GET /model/{id}/samples/{n}: a stored sample's audio (the `samples[].audio` URL). */
+export function handleSampleAudio(
+  ctx: ServerContext,
+  res: ServerResponse,
+  principal: Principal,
+  id: string,
+  index: number,
+): void {
+  const voice = visibleVoice(ctx, principal, id);
+  const audio = voice && ctx.voices.sampleAudio(id, index);
+  if (!audio) throw new HttpError(404, `Sample ${index} of voice '${id}' not found`);
+  res.writeHead(200, {
+    "Content-Type": audioContentType(sniffAudio(audio)),
+    "Content-Length": audio.length,
+  });
+  res.end(audio);
+}
+
+/** GET /model/{id}/cover: the cover image (the `cover_image` URL). */
+export function handleCoverImage(
+  ctx: ServerContext,
+  res: ServerResponse,
+  principal: Principal,
+  id: string,
+): void {
+  const voice = visibleVoice(ctx, principal, id);
+  const image = voice && ctx.voices.coverImage(id);
+  if (!image) throw new HttpError(404, `Voice '${id}' has no cover image`);
+  res.writeHead(200, {
+    "Content-Type": imageContentType(sniffImage(image)),
+    "Content-Length": image.length,
+  });
+  res.end(image);
+}

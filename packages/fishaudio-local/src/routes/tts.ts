@@ -1,0 +1,124 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ServerContext } from "../context.js";
+import { readObject } from "../http/decode.js";
+import { HttpError } from "../http/errors.js";
+import { writeWithBackpressure } from "../http/write.js";
+import { ttsCost } from "../pricing.js";
+import type { Principal } from "../store/accounts.js";
+import { BENCHMARK_SAMPLE_RATE, benchmarkByteCount, tonePcm, wavHeader } from "../tts/benchmark.js";
+import { CONTENT_TYPES } from "../tts/formats.js";
+import { requestedModel } from "../tts/model-header.js";
+import { speak } from "../tts/render.js";
+import { parseTtsRequest, type TtsParams } from "../tts/request.js";
+import { planSpeakers, type SpeakerPlan } from "../tts/voice-plan.js";
+
+/**
+ * Takes the price of `text` from the user's balance and writes the ledger line; 402 if it
+ * does not cover it.
+ * @example chargeTts(ctx, principal, "tts", model, speakers, text);
+ */
+export function chargeTts(
+  ctx: ServerContext,
+  principal: Principal,
+  kind: "tts" | "tts-live",
+  model: string,
+  speakers: SpeakerPlan[],
+  text: string,
+): number {
+  const cost = ttsCost(text);
+  if (!ctx.accounts.charge(principal.user.id, cost)) {
+    throw new HttpError(402, "Insufficient API credit");
+  }
+  const voiceId =
+    speakers.find((s) => s.storedVoiceId)?.storedVoiceId ??
+    speakers[0]?.settings.engineVoiceId ??
+    null;
+  ctx.accounts.recordUsage({
+    userId: principal.user.id,
+    keyId: principal.keyId,
+    kind,
+    model,
+    voiceId,
+    units: Buffer.byteLength(text, "utf8"),
+    costMicro: cost,
+  });
+  for (const speaker of speakers) {
+    if (speaker.storedVoiceId) ctx.voices.incrementTaskCount(speaker.storedVoiceId);
+  }
+  return cost;
+}
+
+function audioHeaders(params: TtsParams, model: string): Record<string, string> {
+  return {
+    "Content-Type": CONTENT_TYPES[params.format],
+    "Content-Disposition": `attachment; filename=audio.${params.format}`,
+    "Cache-Control": "no-store",
+    "X-Fish-Model": model,
+  };
+}
+
+/** POST /v1/tts: validates, charges, then streams audio out as it is synthesised. */
+export async function handleTts(
+  ctx: ServerContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  principal: Principal,
+): Promise<void> {
+  const body = await readObject(req, ["json", "msgpack"], ctx.maxBodyBytes);
+  const params = parseTtsRequest(body, { requireText: true });
+  const model = requestedModel(req, ctx.defaultModel);
+  const speakers = await planSpeakers(ctx, principal, params);
+  const abort = new AbortController();
+  res.on("close", () => {
+    if (!res.writableFinished) abort.abort();
+  });
+
+  if (speakers.every((s) => s.benchmark)) {
+    const total = benchmarkByteCount(params.text, params.format);
+    chargeTts(ctx, principal, "tts", model, speakers, params.text);
+    res.writeHead(200, audioHeaders(params, model));
+    if (params.format === "wav") await writeWithBackpressure(res, wavHeader(BENCHMARK_SAMPLE_RATE));
+    for (const block of tonePcm(total)) {
+      if (abort.signal.aborted) return;
+      await writeWithBackpressure(res, block);
+    }
+    res.end();
+    return;
+  }
+  if (speakers.some((s) => s.benchmark)) {
+    throw new HttpError(422, "The benchmark voice cannot be mixed with other voices");
+  }
+
+  const cost = chargeTts(ctx, principal, "tts", model, speakers, params.text);
+  const encoder = ctx.engines.createEncoder({
+    format: params.format,
+    sampleRate: params.sampleRate,
+    mp3Bitrate: params.mp3Bitrate,
+    opusBitrate: params.opusBitrate,
+    volumeDb: params.volumeDb,
+    normalize: params.normalizeLoudness,
+  });
+  const pcm = speak(ctx.engines, speakers, params.text, abort.signal);
+  // Wait for the first audio before committing to 200, so engine failures still get a status.
+  let first: IteratorResult<Awaited<ReturnType<typeof pcm.next>>["value"]>;
+  try {
+    first = await pcm.next();
+  } catch (error) {
+    ctx.accounts.refund(principal.user.id, cost);
+    throw error;
+  }
+  res.writeHead(200, audioHeaders(params, model));
+  try {
+    if (!first.done) await writeWithBackpressure(res, encoder.write(first.value));
+    for await (const chunk of pcm) {
+      if (abort.signal.aborted) break;
+      await writeWithBackpressure(res, encoder.write(chunk));
+    }
+    if (abort.signal.aborted) return;
+    await writeWithBackpressure(res, encoder.end());
+    res.end();
+  } catch (error) {
+    ctx.log(`tts: synthesis failed mid-stream: ${(error as Error).message}`);
+    res.destroy();
+  }
+}

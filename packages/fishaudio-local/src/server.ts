@@ -1,0 +1,212 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { createRequestHandler, createUpgradeHandler, createWebSocketServer } from "./app.js";
+import type { Logger, ServerContext } from "./context.js";
+import type { Engines } from "./engines/types.js";
+import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimitOptions } from "./http/rate-limit.js";
+import { formatCredits, parseCredits } from "./pricing.js";
+import { AccountStore, type UsageEntry } from "./store/accounts.js";
+import { openDatabase } from "./store/database.js";
+import { VoiceStore } from "./store/voices.js";
+
+/** Options of {@link startServer}; every one has a default. */
+export interface StartServerOptions {
+  /** Interface to listen on (default "127.0.0.1"). */
+  host?: string;
+  /** Port (default 0: a free port, see `url`). */
+  port?: number;
+  /** Where the SQLite database lives. Default: a fresh temporary directory, removed on close. */
+  dataDir?: string;
+  /** A key to accept (registered for the owner user if new). Default: one is created. */
+  apiKey?: string;
+  /** Speech engines to use instead of the built-in ones (tests inject fakes or shared engines). */
+  engines?: Engines | (() => Promise<Engines>);
+  /** Starting balance of every new user, in credits (default 1000). */
+  initialCredits?: number | string;
+  /** Requests per key per window; `false` disables limiting. */
+  rateLimit?: Partial<RateLimitOptions> | false;
+  /** Largest request body accepted, in bytes (default 64 MiB); larger ones get 413. */
+  maxBodyBytes?: number;
+  /** Adds the `benchmark` voice (text = byte count, audio = generated tone, wav/pcm only). */
+  enableBenchmarkVoice?: boolean;
+  /** Model recorded for requests without a `model` header (default "s2.1-pro", as the cloud). */
+  defaultModel?: string;
+  /** Unit of ASR `duration` (default "seconds", as the OpenAPI schema says). */
+  asrDurationUnit?: "seconds" | "milliseconds";
+  /** Receives log lines (requests, errors); silent by default. Keys are never logged. */
+  logger?: Logger;
+}
+
+/** A running local server. */
+export interface LocalServer {
+  /** Base URL, e.g. "http://127.0.0.1:41234" (use it as the SDK's baseUrl). */
+  url: string;
+  /** A key the server accepts (the one given, or one created for the owner). */
+  apiKey: string;
+  /** Whether `apiKey` was created by this start (so it must be shown to the user). */
+  apiKeyCreated: boolean;
+  /** The owner user (the first user of the data directory). */
+  userId: string;
+  dataDir: string;
+  /** Adds a user with its own key (and `credits`, default `initialCredits`). */
+  createUser(options?: { nickname?: string; credits?: number | string }): {
+    userId: string;
+    apiKey: string;
+  };
+  /** Issues another key for a user (default: the owner). */
+  createApiKey(userId?: string): string;
+  /** Sets a user's balance, in credits. */
+  setCredits(userId: string, credits: number | string): void;
+  /** A user's balance as the decimal string the wallet endpoint returns. */
+  getCredits(userId: string): string;
+  /** The usage ledger (every charge, with the model header it was made under). */
+  usage(userId?: string): UsageEntry[];
+  /** Stops accepting connections, ends open ones, and closes the database. */
+  close(): Promise<void>;
+}
+
+async function loadEngines(
+  option: StartServerOptions["engines"],
+): Promise<{ engines: Engines; owned: boolean }> {
+  if (typeof option === "function") return { engines: await option(), owned: true };
+  if (option) return { engines: option, owned: false };
+  // Loaded lazily so that servers with injected engines never pay for the real ones.
+  const specifier = "./engines/index.js";
+  const module = (await import(specifier)) as { createEngines: () => Promise<Engines> };
+  return { engines: await module.createEngines(), owned: true };
+}
+
+/**
+ * Starts the local Fish Audio server; resolves once it accepts connections.
+ * @example
+ * const server = await startServer();
+ * const client = new FishAudio({ apiKey: server.apiKey, baseUrl: server.url });
+ * await server.close();
+ */
+export async function startServer(options: StartServerOptions = {}): Promise<LocalServer> {
+  const host = options.host ?? "127.0.0.1";
+  const temporary = options.dataDir === undefined;
+  const dataDir = temporary
+    ? mkdtempSync(join(tmpdir(), "fishaudio-local-"))
+    : resolve(options.dataDir!);
+  const initialMicro = parseCredits(options.initialCredits ?? 1000);
+  const db = openDatabase(dataDir);
+  const accounts = new AccountStore(db);
+  const voices = new VoiceStore(db);
+
+  let owner = accounts.firstUser();
+  let apiKey = options.apiKey;
+  let apiKeyCreated = false;
+  if (!owner) owner = accounts.createUser("owner", initialMicro);
+  if (apiKey === undefined) {
+    apiKey = accounts.addApiKey(owner.id, undefined, "created at start");
+    apiKeyCreated = true;
+  } else if (!accounts.hasApiKey(apiKey)) {
+    accounts.addApiKey(owner.id, apiKey, "given at start");
+  }
+
+  let loaded: { engines: Engines; owned: boolean };
+  try {
+    loaded = await loadEngines(options.engines);
+  } catch (error) {
+    db.close();
+    if (temporary) rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+
+  const limit =
+    options.rateLimit === false
+      ? { requests: Number.POSITIVE_INFINITY, windowMs: 60_000 }
+      : { ...DEFAULT_RATE_LIMIT, ...options.rateLimit };
+  let url = "";
+  const maxBodyBytes = options.maxBodyBytes ?? 64 * 1024 * 1024;
+  const ctx: ServerContext = {
+    accounts,
+    voices,
+    engines: loaded.engines,
+    limiter: new RateLimiter(limit),
+    maxBodyBytes,
+    benchmarkVoice: options.enableBenchmarkVoice ?? false,
+    defaultModel: options.defaultModel ?? "s2.1-pro",
+    asrDurationUnit: options.asrDurationUnit ?? "seconds",
+    log: options.logger ?? (() => {}),
+    baseUrl: () => url,
+  };
+
+  const server = createServer({ keepAliveTimeout: 5000 }, createRequestHandler(ctx));
+  const wss = createWebSocketServer(maxBodyBytes);
+  server.on("upgrade", createUpgradeHandler(ctx, wss));
+  server.on("clientError", (_error, socket) => {
+    if (socket.writable) {
+      const body = JSON.stringify({ status: 400, message: "Malformed HTTP request" });
+      socket.end(
+        `HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
+      );
+    } else socket.destroy();
+  });
+
+  await new Promise<void>((resolveListen, rejectListen) => {
+    server.once("error", rejectListen);
+    server.listen(options.port ?? 0, host, () => {
+      server.off("error", rejectListen);
+      resolveListen();
+    });
+  }).catch(async (error: unknown) => {
+    if (loaded.owned) await loaded.engines.close();
+    db.close();
+    if (temporary) rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  });
+  const address = server.address() as AddressInfo;
+  url = `http://${address.family === "IPv6" ? `[${address.address}]` : address.address}:${address.port}`;
+  ctx.log(`listening on ${url} (data in ${dataDir})`);
+
+  let closing: Promise<void> | undefined;
+  const ownerId = owner.id;
+  return {
+    url,
+    apiKey,
+    apiKeyCreated,
+    userId: ownerId,
+    dataDir,
+    createUser({ nickname = "user", credits } = {}) {
+      const user = accounts.createUser(
+        nickname,
+        credits === undefined ? initialMicro : parseCredits(credits),
+      );
+      return { userId: user.id, apiKey: accounts.addApiKey(user.id) };
+    },
+    createApiKey(userId = ownerId) {
+      if (!accounts.getUser(userId)) throw new Error(`No user ${userId}`);
+      return accounts.addApiKey(userId);
+    },
+    setCredits(userId, credits) {
+      accounts.setCredit(userId, parseCredits(credits));
+    },
+    getCredits(userId) {
+      const user = accounts.getUser(userId);
+      if (!user) throw new Error(`No user ${userId}`);
+      return formatCredits(user.creditMicro);
+    },
+    usage(userId) {
+      return accounts.usage(userId);
+    },
+    close() {
+      closing ??= (async () => {
+        for (const client of wss.clients) client.terminate();
+        await new Promise<void>((done) => {
+          server.close(() => done());
+          server.closeAllConnections();
+        });
+        wss.close();
+        if (loaded.owned) await loaded.engines.close();
+        db.close();
+        if (temporary) rmSync(dataDir, { recursive: true, force: true });
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,182 @@
+import type { Db } from "./database.js";
+import { hashApiKey, newApiKey, newId, nowIso } from "./ids.js";
+
+/** A user row. */
+export interface User {
+  id: string;
+  nickname: string;
+  creditMicro: number;
+  topUpMicro: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Who a request is: the user and the key that authenticated it. */
+export interface Principal {
+  user: User;
+  keyId: string;
+}
+
+/** One row of the usage ledger. */
+export interface UsageEntry {
+  id: number;
+  userId: string;
+  keyId: string;
+  kind: "tts" | "tts-live" | "asr";
+  model: string | null;
+  voiceId: string | null;
+  /** UTF-8 bytes for TTS, seconds of audio for ASR. */
+  units: number;
+  costMicro: number;
+  createdAt: string;
+}
+
+interface UserRow {
+  id: string;
+  nickname: string;
+  credit_micro: number;
+  top_up_micro: number;
+  created_at: string;
+  updated_at: string;
+}
+
+function toUser(row: UserRow): User {
+  return {
+    id: row.id,
+    nickname: row.nickname,
+    creditMicro: row.credit_micro,
+    topUpMicro: row.top_up_micro,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** Users, API keys (hashed), credit balances and the usage ledger. */
+export class AccountStore {
+  constructor(private readonly db: Db) {}
+
+  /**
+   * Creates a user with a starting balance.
+   * @example const user = store.createUser("alice", 10_000_000);
+   */
+  createUser(nickname: string, creditMicro: number): User {
+    const now = nowIso();
+    const id = newId();
+    this.db
+      .prepare(
+        "INSERT INTO users (id, nickname, credit_micro, top_up_micro, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+      )
+      .run(id, nickname, creditMicro, creditMicro, now, now);
+    return this.getUser(id)!;
+  }
+
+  /** @example store.getUser(id)?.nickname */
+  getUser(id: string): User | undefined {
+    const row = this.db.prepare("SELECT * FROM users WHERE id = ?").get(id) as UserRow | undefined;
+    return row && toUser(row);
+  }
+
+  /** The first user ever created (the server owner), if any. @example store.firstUser() */
+  firstUser(): User | undefined {
+    const row = this.db.prepare("SELECT * FROM users ORDER BY rowid LIMIT 1").get() as
+      | UserRow
+      | undefined;
+    return row && toUser(row);
+  }
+
+  /**
+   * Issues a new key for `userId`, or registers `key` when given; returns the plain key once.
+   * @example const key = store.addApiKey(user.id);
+   */
+  addApiKey(userId: string, key: string = newApiKey(), label = "key"): string {
+    this.db
+      .prepare(
+        "INSERT INTO api_keys (id, user_id, key_hash, label, created_at) VALUES (?, ?, ?, ?, ?)",
+      )
+      .run(newId(), userId, hashApiKey(key), label, nowIso());
+    return key;
+  }
+
+  /** Whether some user already owns `key`. @example store.hasApiKey(key) */
+  hasApiKey(key: string): boolean {
+    return (
+      this.db.prepare("SELECT 1 FROM api_keys WHERE key_hash = ?").get(hashApiKey(key)) !==
+      undefined
+    );
+  }
+
+  /** Resolves a presented key to its user, or undefined. @example store.authenticate(key) */
+  authenticate(key: string): Principal | undefined {
+    const row = this.db
+      .prepare(
+        "SELECT u.*, k.id AS key_id FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.key_hash = ?",
+      )
+      .get(hashApiKey(key)) as (UserRow & { key_id: string }) | undefined;
+    return row && { user: toUser(row), keyId: row.key_id };
+  }
+
+  /** Sets a user's balance (tests, admin). @example store.setCredit(id, 0) */
+  setCredit(userId: string, creditMicro: number): void {
+    this.db
+      .prepare("UPDATE users SET credit_micro = ?, updated_at = ? WHERE id = ?")
+      .run(creditMicro, nowIso(), userId);
+  }
+
+  /**
+   * Takes `costMicro` from the balance if it covers it; false (nothing taken) if it does not.
+   * @example if (!store.charge(id, 150)) throw new HttpError(402, "...");
+   */
+  charge(userId: string, costMicro: number): boolean {
+    const result = this.db
+      .prepare(
+        "UPDATE users SET credit_micro = credit_micro - ?, updated_at = ? WHERE id = ? AND credit_micro >= ?",
+      )
+      .run(costMicro, nowIso(), userId, costMicro);
+    return result.changes === 1;
+  }
+
+  /** Gives back a charge that bought nothing (synthesis failed before any audio). */
+  refund(userId: string, costMicro: number): void {
+    this.db
+      .prepare("UPDATE users SET credit_micro = credit_micro + ?, updated_at = ? WHERE id = ?")
+      .run(costMicro, nowIso(), userId);
+  }
+
+  /** Appends a usage record. @example store.recordUsage({...}) */
+  recordUsage(entry: Omit<UsageEntry, "id" | "createdAt">): void {
+    this.db
+      .prepare(
+        "INSERT INTO usage (user_id, key_id, kind, model, voice_id, units, cost_micro, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      )
+      .run(
+        entry.userId,
+        entry.keyId,
+        entry.kind,
+        entry.model,
+        entry.voiceId,
+        entry.units,
+        entry.costMicro,
+        nowIso(),
+      );
+  }
+
+  /** The ledger, oldest first, optionally for one user. @example store.usage(user.id) */
+  usage(userId?: string): UsageEntry[] {
+    const rows = (
+      userId === undefined
+        ? this.db.prepare("SELECT * FROM usage ORDER BY id").all()
+        : this.db.prepare("SELECT * FROM usage WHERE user_id = ? ORDER BY id").all(userId)
+    ) as Array<Record<string, unknown>>;
+    return rows.map((r) => ({
+      id: r.id as number,
+      userId: r.user_id as string,
+      keyId: r.key_id as string,
+      kind: r.kind as UsageEntry["kind"],
+      model: (r.model as string | null) ?? null,
+      voiceId: (r.voice_id as string | null) ?? null,
+      units: r.units as number,
+      costMicro: r.cost_micro as number,
+      createdAt: r.created_at as string,
+    }));
+  }
+}
