@@ -1,4 +1,4 @@
-import { decode, encode } from "@msgpack/msgpack";
+import { Decoder, Encoder } from "@msgpack/msgpack";
 import { ValidationError, WebSocketError } from "../core/error.js";
 
 /** One chunk of text to speak, as sent on `/v1/tts/live`. */
@@ -8,14 +8,20 @@ export type FlushEvent = { event: "flush" };
 /** What a live session reads from: plain strings are shorthand for text events. */
 export type LiveInputItem = string | TextEvent | FlushEvent;
 
+// One encoder and decoder for the module: `encode()`/`decode()` build a new one per call, which
+// shows up when a long session moves thousands of frames. `encode` returns a copy, so frames
+// stay valid while the socket still holds them.
+const encoder = new Encoder();
+const decoder = new Decoder();
+
 // The client frames are tiny, fixed-shape maps; encoding them once keeps the sender cheap and
 // makes the byte layout (section 12.2 of the protocol notes) easy to test.
-export const FLUSH_FRAME: Uint8Array = encode({ event: "flush" });
-export const STOP_FRAME: Uint8Array = encode({ event: "stop" });
+export const FLUSH_FRAME: Uint8Array = encoder.encode({ event: "flush" });
+export const STOP_FRAME: Uint8Array = encoder.encode({ event: "stop" });
 
 /** `{event:"text", text}` as msgpack. */
 export function encodeTextFrame(text: string): Uint8Array {
-  return encode({ event: "text", text });
+  return encoder.encode({ event: "text", text });
 }
 
 /**
@@ -50,7 +56,7 @@ export type ServerEvent =
 export function parseServerFrame(bytes: Uint8Array): ServerEvent {
   let value: unknown;
   try {
-    value = decode(bytes);
+    value = decoder.decode(bytes);
   } catch (cause) {
     throw new WebSocketError(
       `The server sent a binary frame that is not valid msgpack (${bytes.byteLength} bytes); the session was closed.`,

@@ -261,6 +261,14 @@ class LiveSession implements AsyncIterator<Uint8Array> {
   }
 
   async #closeOnce(): Promise<void> {
+    try {
+      await this.#release();
+    } catch {
+      // Cleanup is best effort: the stream's outcome is already decided.
+    }
+  }
+
+  async #release(): Promise<void> {
     this.#stopped = true;
     if (this.#pingTimer) clearInterval(this.#pingTimer);
     this.#pingTimer = undefined;

@@ -505,6 +505,44 @@ describe("streamLive flow control", () => {
   });
 });
 
+describe("streamLive memory", () => {
+  it("keeps memory flat while a slow reader takes in 256 MiB", async () => {
+    const frameSize = 60 * 1024; // under the 64 KiB frame size the protocol notes recommend
+    const total = 256 * 1024 * 1024;
+    const frame = Buffer.from(encodeAudio(new Uint8Array(frameSize).fill(7)));
+    const s = await server(async (c) => {
+      await c.nextFrame();
+      for (let sent = 0; sent < total; sent += frameSize) {
+        // The same frame object every time: the server side allocates nothing per frame.
+        if (c.ws.bufferedAmount > 1024 * 1024) {
+          await new Promise<void>((resolve) => c.ws.send(frame, () => resolve()));
+        } else {
+          c.ws.send(frame);
+        }
+      }
+      c.sendEvent({ event: "finish", reason: "stop" });
+      c.ws.close();
+    });
+    const baseline = process.memoryUsage();
+    let peakExternal = 0;
+    let received = 0;
+    let chunks = 0;
+    for await (const chunk of live(s.url, ["go"], { maxQueuedBytes: 4 * 1024 * 1024 })) {
+      received += chunk.byteLength;
+      // A reader far slower than loopback: it sleeps a timer tick every fourth chunk.
+      if (++chunks % 4 === 0) {
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        const now = process.memoryUsage();
+        peakExternal = Math.max(peakExternal, now.arrayBuffers - baseline.arrayBuffers);
+      }
+    }
+    assert.equal(received, Math.ceil(total / frameSize) * frameSize);
+    // Unbounded buffering would hold hundreds of MiB here; the queue limit plus what the
+    // garbage collector has not yet reclaimed stays far below that.
+    assert.ok(peakExternal < 96 * 1024 * 1024, `peak external memory ${peakExternal} bytes`);
+  });
+});
+
 describe("streamLive without the `ws` extras (WHATWG-style WebSocket)", () => {
   it("runs the same session over an implementation that only has the standard API", async () => {
     const s = await server(echoServer);
