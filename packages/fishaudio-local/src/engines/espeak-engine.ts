@@ -1,0 +1,82 @@
+import { ChunkQueue } from "./chunk-queue.js";
+import type { EspeakReply, EspeakRequest } from "./espeak-worker.js";
+import { HelperPool } from "./helper-pool.js";
+import { workerHelpers } from "./helpers.js";
+import { siblingScript } from "./script-url.js";
+import { espeakPitch, type VoiceSpec } from "./voices.js";
+
+/** espeak's default speaking rate in words per minute. */
+const DEFAULT_WPM = 175;
+
+/**
+ * espeak-ng (WASM) in a worker thread: PCM streams back while a piece is being spoken.
+ * @example
+ * const espeak = new EspeakEngine();
+ * for await (const pcm of espeak.speak("Hallo.", voice, {})) play(pcm);
+ */
+export class EspeakEngine {
+  readonly pool: HelperPool;
+  private nextSeq = 1;
+
+  constructor(options: { workers?: number } = {}) {
+    this.pool = new HelperPool({
+      name: "espeak-ng",
+      size: options.workers ?? 1,
+      recycleAfter: 1000,
+      create: workerHelpers(siblingScript("espeak-worker"), () => {
+        const abort = new SharedArrayBuffer(4);
+        const flag = new Int32Array(abort);
+        return {
+          data: { abort },
+          abort: (lastSent) => Atomics.store(flag, 0, (lastSent as EspeakRequest).seq),
+        };
+      }),
+    });
+  }
+
+  /** Queues one piece of text; its PCM arrives on the returned queue as espeak produces it. */
+  speak(
+    text: string,
+    voice: VoiceSpec,
+    settings: { speed?: number; pitchHz?: number },
+    signal?: AbortSignal,
+  ): ChunkQueue {
+    const queue = new ChunkQueue();
+    const { voice: name, pitch } = espeakPitch(voice.engineName, settings.pitchHz);
+    const speed = Math.min(2, Math.max(0.5, settings.speed ?? 1));
+    const request: EspeakRequest = {
+      seq: this.nextSeq++,
+      text,
+      voice: name,
+      pitch,
+      rate: Math.round(Math.min(450, Math.max(80, DEFAULT_WPM * speed))),
+    };
+    let delivered = false;
+    this.pool.run({
+      payload: request,
+      ...(signal ? { signal } : {}),
+      canRetry: () => !delivered,
+      onMessage: (message) => {
+        const reply = message as EspeakReply;
+        if (reply.seq !== request.seq) return false;
+        if ("error" in reply) {
+          queue.fail(new Error(`espeak-ng failed: ${reply.error}`));
+          return true;
+        }
+        if ("done" in reply) {
+          queue.end();
+          return true;
+        }
+        delivered = true;
+        queue.push({ samples: reply.samples, sampleRate: reply.sampleRate });
+        return false;
+      },
+      onError: (error) => queue.fail(error),
+    });
+    return queue;
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * Worker thread running espeak-ng (Emscripten). Synthesis is synchronous inside the module, so it
+ * runs here, off the server's event loop; PCM is posted as espeak produces it, and a shared flag
+ * lets the parent stop a job mid-sentence.
+ */
+import { parentPort, workerData } from "node:worker_threads";
+
+export interface EspeakRequest {
+  seq: number;
+  text: string;
+  /** espeak voice name, with an optional "+variant" (e.g. "de", "en-us+f3"). */
+  voice: string;
+  /** espeak pitch 0..99. */
+  pitch: number;
+  /** Words per minute, 80..450. */
+  rate: number;
+}
+
+export type EspeakReply =
+  | { seq: number; samples: Int16Array; sampleRate: number }
+  | { seq: number; done: true }
+  | { seq: number; error: string };
+
+interface EspeakModule {
+  eSpeakNGWorker: new () => {
+    set_voice(name: string): number;
+    set_pitch(pitch: number): number;
+    set_rate(rate: number): number;
+    get_samplerate(): number;
+    synthesize(text: string, callback: (samples: Int16Array, events: unknown[]) => unknown): void;
+  };
+}
+
+const port = parentPort!;
+const abortFlag = new Int32Array((workerData as { abort: SharedArrayBuffer }).abort);
+/** Posting tiny buffers costs more than it saves: gather about 100 ms before posting. */
+const MIN_POST_SAMPLES = 2205;
+
+try {
+  const { default: factory } = await import("@echogarden/espeak-ng-emscripten");
+  const module = (await factory()) as EspeakModule;
+  const engine = new module.eSpeakNGWorker();
+  const sampleRate = engine.get_samplerate();
+  let currentVoice = "";
+
+  port.on("message", (req: EspeakRequest | { close: true }) => {
+    if ("close" in req) process.exit(0);
+    try {
+      if (req.voice !== currentVoice) {
+        const status = engine.set_voice(req.voice);
+        if (status !== 0)
+          throw new Error(`espeak-ng has no voice "${req.voice}" (status ${status}).`);
+        currentVoice = req.voice;
+      }
+      engine.set_pitch(req.pitch);
+      engine.set_rate(req.rate);
+      let pending: Int16Array[] = [];
+      let pendingLength = 0;
+      const post = () => {
+        if (pendingLength === 0) return;
+        const samples = new Int16Array(pendingLength);
+        let offset = 0;
+        for (const part of pending) {
+          samples.set(part, offset);
+          offset += part.length;
+        }
+        pending = [];
+        pendingLength = 0;
+        port.postMessage({ seq: req.seq, samples, sampleRate } satisfies EspeakReply, [
+          samples.buffer,
+        ]);
+      };
+      engine.synthesize(req.text, (samples) => {
+        if (Atomics.load(abortFlag, 0) === req.seq) return 1; // truthy return stops espeak
+        if (samples.length > 0) {
+          pending.push(samples);
+          pendingLength += samples.length;
+          if (pendingLength >= MIN_POST_SAMPLES) post();
+        }
+        return 0;
+      });
+      if (Atomics.load(abortFlag, 0) !== req.seq) post();
+      port.postMessage({ seq: req.seq, done: true } satisfies EspeakReply);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      port.postMessage({ seq: req.seq, error: message } satisfies EspeakReply);
+    }
+  });
+  port.postMessage({ ready: true });
+} catch (err) {
+  port.postMessage({
+    fatal: `espeak-ng failed to load: ${err instanceof Error ? err.message : err}`,
+  });
+}

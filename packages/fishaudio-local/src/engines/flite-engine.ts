@@ -1,0 +1,82 @@
+import { ChunkQueue } from "./chunk-queue.js";
+import type { FliteReply, FliteRequest } from "./flite-child.js";
+import { HelperPool } from "./helper-pool.js";
+import { forkHelpers } from "./helpers.js";
+import { siblingScript } from "./script-url.js";
+import type { VoiceSpec } from "./voices.js";
+
+export interface FliteEngineOptions {
+  /** Child processes (default 1; at most 2 make sense on 2 cores). */
+  processes?: number;
+  /** Replace a child after this many sentences (default 40). */
+  recycleAfter?: number;
+}
+
+/**
+ * Flite (WASI) in recycled child processes: one job per sentence, whole sentence back.
+ * @example
+ * const flite = new FliteEngine();
+ * for await (const pcm of flite.speak("Hello.", voice, { speed: 1 })) play(pcm);
+ */
+export class FliteEngine {
+  readonly pool: HelperPool;
+  private nextId = 1;
+
+  constructor(options: FliteEngineOptions = {}) {
+    this.pool = new HelperPool({
+      name: "flite",
+      size: options.processes ?? 1,
+      recycleAfter: options.recycleAfter ?? 40,
+      create: forkHelpers(siblingScript("flite-child"), ["--expose-gc", "--no-warnings"]),
+    });
+  }
+
+  /** Queues one piece of text; its PCM arrives on the returned queue. */
+  speak(
+    text: string,
+    voice: VoiceSpec,
+    settings: { speed?: number; pitchHz?: number },
+    signal?: AbortSignal,
+  ): ChunkQueue {
+    const queue = new ChunkQueue();
+    const speed = clamp(settings.speed ?? 1, 0.5, 2);
+    const target = settings.pitchHz !== undefined ? clamp(settings.pitchHz, 50, 400) : undefined;
+    // Resampled voices: speak r times slower, then play r times faster (pitch x r, same length).
+    const shift =
+      target !== undefined && voice.pitchControl === "resample"
+        ? clamp(target / voice.pitchHz, 0.6, 1.8)
+        : 1;
+    const request: FliteRequest = {
+      id: this.nextId++,
+      // flite reads options from arguments: keep the text free of control characters.
+      text: text.replace(/[\p{Cc}]/gu, " "),
+      voice: voice.engineName,
+      durationStretch: shift / speed,
+      ...(target !== undefined && voice.pitchControl === "native" ? { f0Mean: target } : {}),
+    };
+    this.pool.run({
+      payload: request,
+      ...(signal ? { signal } : {}),
+      onMessage: (message) => {
+        const reply = message as FliteReply;
+        if (reply.id !== request.id) return false;
+        if ("error" in reply) queue.fail(new Error(`flite failed: ${reply.error}`));
+        else {
+          queue.push({ samples: reply.samples, sampleRate: Math.round(reply.sampleRate * shift) });
+          queue.end();
+        }
+        return true;
+      },
+      onError: (error) => queue.fail(error),
+    });
+    return queue;
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+}
+
+function clamp(value: number, min: number, max: number): number {
+  return Number.isFinite(value) ? Math.min(max, Math.max(min, value)) : min;
+}

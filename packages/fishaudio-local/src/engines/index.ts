@@ -1,0 +1,89 @@
+/**
+ * The offline speech engines behind the local server: flite and espeak-ng for speech, pocketsphinx
+ * for recognition, lamejs/opusscript for encoding and audio-decode for uploads.
+ */
+import { AsrEngine } from "./asr-engine.js";
+import { decodeAudio } from "./decode.js";
+import { createEncoder } from "./encoders.js";
+import { EspeakEngine } from "./espeak-engine.js";
+import { FliteEngine } from "./flite-engine.js";
+import { estimatePitch } from "./pitch.js";
+import { type PieceSpeaker, speakText } from "./synthesize.js";
+import type { Engines, EngineVoice, PcmChunk, SynthesisOptions } from "./types.js";
+import { publicVoice, VOICES, voiceForLanguage } from "./voices.js";
+
+export { decodeAudio } from "./decode.js";
+export { createEncoder, mp3Bitrate, mp3SampleRate, opusBitrate } from "./encoders.js";
+export { estimatePitch } from "./pitch.js";
+export * from "./types.js";
+export { pickVoice } from "./voices.js";
+
+export interface EngineOptions {
+  /** flite child processes (default 2: one per core on the reference machine). */
+  fliteProcesses?: number;
+  /** Replace a flite process after this many sentences (default 40). */
+  fliteRecycleAfter?: number;
+  /** espeak-ng worker threads (default 1; it runs at 0.006 × real time). */
+  espeakWorkers?: number;
+  /** pocketsphinx model directory (default /usr/share/pocketsphinx/model/en-us). */
+  asrModelDir?: string;
+  /** Start the engines now so the first request does not pay for it (default true). */
+  warm?: boolean;
+}
+
+/** The engines plus internals that tests and benchmarks look at. */
+export interface LocalEngines extends Engines {
+  /** Helper pools, for tests (crash recovery) and benchmarks. */
+  readonly internals: { flite: FliteEngine; espeak: EspeakEngine; asr: AsrEngine };
+}
+
+/**
+ * Starts the speech engines (helpers warm in the background); call close() when done.
+ * @example
+ * const engines = await createEngines();
+ * for await (const pcm of engines.synthesize("Hello.", { voice: { engineVoiceId: "flite-rms" } })) {}
+ * await engines.close();
+ */
+export async function createEngines(options: EngineOptions = {}): Promise<LocalEngines> {
+  const flite = new FliteEngine({
+    processes: options.fliteProcesses ?? 2,
+    recycleAfter: options.fliteRecycleAfter ?? 40,
+  });
+  const espeak = new EspeakEngine({ workers: options.espeakWorkers ?? 1 });
+  const asr = new AsrEngine(options.asrModelDir ? { modelDir: options.asrModelDir } : {});
+  const voices = VOICES.map(publicVoice);
+  let closed = false;
+
+  if (options.warm ?? true) {
+    // Failures here surface again, with context, on first use.
+    await Promise.all([flite.pool.warm(), espeak.pool.warm()]).catch(() => undefined);
+    if (asr.installed()) asr.warm().catch(() => undefined);
+  }
+
+  const speakerFor = (engine: EngineVoice["engine"]): PieceSpeaker =>
+    engine === "flite" ? flite : espeak;
+
+  return {
+    internals: { flite, espeak, asr },
+    voices: () => voices.map((v) => ({ ...v, languages: [...v.languages] })),
+    voiceForLanguage: (language: string) => publicVoice(voiceForLanguage(language)),
+    synthesize(text: string, synthesis: SynthesisOptions): AsyncIterable<PcmChunk> {
+      const spec = VOICES.find((v) => v.id === synthesis.voice.engineVoiceId);
+      if (!spec) {
+        throw new RangeError(
+          `Unknown engine voice "${synthesis.voice.engineVoiceId}"; use one of ${VOICES.map((v) => v.id).join(", ")}.`,
+        );
+      }
+      if (closed) throw new Error("The speech engines have been closed.");
+      return speakText(speakerFor(spec.engine), spec, text, synthesis);
+    },
+    createEncoder,
+    decode: decodeAudio,
+    transcribe: (pcm, transcribeOptions) => asr.transcribe(pcm, transcribeOptions),
+    estimatePitch,
+    async close() {
+      closed = true;
+      await Promise.all([flite.close(), espeak.close(), asr.close()]);
+    },
+  };
+}

@@ -1,0 +1,72 @@
+/**
+ * Splits text into speakable pieces: sentences first, long sentences at clause punctuation, then
+ * at spaces, then anywhere. Synthesising piece by piece is what lets the first audio out early.
+ */
+
+/** Sentence-final punctuation (Latin, CJK, Devanagari, Arabic) followed by space or end. */
+const SENTENCE_END = /([.!?;…。！？；।؟]+["'”’)\]]*)(\s+|$)|([。！？])/gu;
+const CLAUSE_BREAK = /[,:，、：—–]\s*/gu;
+const SPEAKABLE = /[\p{L}\p{N}]/u;
+/** A period after these (or after a single letter) does not end a sentence. */
+const ABBREVIATION =
+  /(?:^|\s)(?:mr|mrs|ms|dr|prof|sr|jr|st|vs|etc|e\.g|i\.e|no|fig|inc|ltd|co|mt|gen|col|sgt|capt|hr|herr|frau|[\p{L}])\.$/iu;
+
+/** A piece longer than this is split further. */
+export const MAX_PIECE_CHARS = 200;
+/** The first piece is kept shorter so the first audio arrives sooner. */
+export const FIRST_PIECE_CHARS = 100;
+
+/**
+ * Speakable pieces of `text`, in order; punctuation-only fragments are dropped.
+ * @example
+ * splitText("Hello there. How are you?"); // ["Hello there.", "How are you?"]
+ */
+export function splitText(text: string): string[] {
+  const pieces: string[] = [];
+  for (const paragraph of text.split(/\n\s*\n|\r\n\s*\r\n/)) {
+    for (const sentence of splitSentences(paragraph.replace(/\s+/g, " ").trim())) {
+      const limit = pieces.length === 0 ? FIRST_PIECE_CHARS : MAX_PIECE_CHARS;
+      for (const piece of splitLong(sentence, limit)) {
+        if (SPEAKABLE.test(piece)) pieces.push(piece);
+      }
+    }
+  }
+  return pieces;
+}
+
+function splitSentences(text: string): string[] {
+  const out: string[] = [];
+  let start = 0;
+  for (const match of text.matchAll(SENTENCE_END)) {
+    const end = match.index + match[0].length;
+    const piece = text.slice(start, end).trim();
+    if (!piece || ABBREVIATION.test(piece)) continue;
+    out.push(piece);
+    start = end;
+  }
+  const rest = text.slice(start).trim();
+  if (rest) out.push(rest);
+  return out;
+}
+
+function splitLong(sentence: string, limit: number): string[] {
+  if (sentence.length <= limit) return [sentence];
+  const cut = bestCut(sentence, limit);
+  const head = sentence.slice(0, cut).trim();
+  const tail = sentence.slice(cut).trim();
+  return [head, ...splitLong(tail, MAX_PIECE_CHARS)].filter((p) => p.length > 0);
+}
+
+/** Where to cut a too-long sentence: the last clause break, else the last space, before `limit`. */
+function bestCut(sentence: string, limit: number): number {
+  const window = sentence.slice(0, limit);
+  let clause = -1;
+  for (const match of window.matchAll(CLAUSE_BREAK)) {
+    const end = match.index + match[0].length;
+    if (end >= limit / 3) clause = end;
+  }
+  if (clause > 0) return clause;
+  const space = window.lastIndexOf(" ");
+  if (space >= limit / 3) return space + 1;
+  return limit;
+}
