@@ -72,6 +72,9 @@ export function readMultipart(req: IncomingMessage, limit: number): Promise<Fiel
       const chunks: Buffer[] = [];
       stream.on("data", (chunk: Buffer) => chunks.push(chunk));
       stream.on("limit", () => fail(tooLarge(limit)));
+      stream.on("error", (error: Error) =>
+        fail(new HttpError(400, `Malformed multipart body: ${error.message}`)),
+      );
       stream.on("end", () => {
         add(name, new Uint8Array(Buffer.concat(chunks)));
         pendingFiles--;

@@ -51,7 +51,8 @@ export class FakeEngines implements Engines {
     this.calls.push(call);
     const voice = this.list.find((v) => v.id === options.voice.engineVoiceId);
     if (!voice) throw new Error(`fake engines: unknown voice ${options.voice.engineVoiceId}`);
-    const sentences = text.split(/(?<=[.!?])\s+/).filter((s) => s.trim() !== "");
+    // "|" also separates sentences here, so a test can hand over several in one piece.
+    const sentences = text.split(/(?<=[.!?])\s+|\|/).filter((s) => s.trim() !== "");
     for (const [i, sentence] of sentences.entries()) {
       if (i > 0 && this.gate) await this.gate;
       if (options.signal?.aborted) {

@@ -10,7 +10,11 @@ export interface TestServer {
   call(
     method: string,
     path: string,
-    init?: { body?: BodyInit | Uint8Array; headers?: Record<string, string>; key?: string | null },
+    init?: {
+      body?: string | Uint8Array | FormData | URLSearchParams;
+      headers?: Record<string, string>;
+      key?: string | null;
+    },
   ): Promise<Response>;
   close(): Promise<void>;
 }
@@ -28,7 +32,7 @@ export async function startTestServer(options: StartServerOptions = {}): Promise
       return fetch(`${server.url}${path}`, {
         method,
         headers,
-        body: init.body as BodyInit | undefined,
+        body: init.body,
       });
     },
     close: () => server.close(),
