@@ -1,0 +1,112 @@
+/**
+ * `fishaudio tts`: text to speech over HTTP, streamed to a file, stdout or the speakers.
+ */
+import { connectionOptions, flag, str } from "../args.js";
+import { AudioMeter } from "../audio-meter.js";
+import { CliError } from "../errors.js";
+import { readStdinText, readTextFile } from "../input.js";
+import { chatty, note, Progress, printJson } from "../output.js";
+import { connect, verbosity } from "../session.js";
+import { type AudioSink, fileSink, speakerSink, stdoutSink, teeSink } from "../sink.js";
+import type { Command } from "./command.js";
+import { requestFields, speechOptions, speechParams, unknownVoice } from "./speech-options.js";
+
+export const tts: Command = {
+  spec: {
+    name: "tts",
+    usage: "[TEXT]",
+    summary:
+      "Turn text into speech. The text comes from TEXT, --file, or stdin (when TEXT is\n" +
+      'absent or "-"). Audio goes to -o FILE, the speakers (--play), or stdout when it is\n' +
+      "not a terminal.",
+    maxPositionals: 1,
+    options: {
+      file: { type: "string", short: "f", value: "FILE", description: "read the text from FILE" },
+      ...speechOptions,
+      json: { type: "boolean", description: "print a JSON summary of the result on stdout" },
+      ...connectionOptions,
+    },
+    examples: [
+      'fishaudio tts "Hello from Fish Audio" -o hello.mp3',
+      "fishaudio tts --file story.txt --voice 802e3bc2b27e49c2995d23ef70e6ac89 -o story.wav",
+      'echo "Hi there" | fishaudio tts --play',
+      'fishaudio tts --local "Offline speech" --format wav > offline.wav',
+    ],
+  },
+
+  async run({ values, positionals }, ctx) {
+    const v = verbosity(values);
+    const params = speechParams(values);
+    const text = await resolveText(positionals[0], str(values, "file"));
+    const output = str(values, "output");
+    const play = flag(values, "play");
+    const toStdout = output === "-" || (output === undefined && !play);
+    if (toStdout && process.stdout.isTTY) {
+      throw new CliError(
+        "refusing to write audio to the terminal: use -o FILE, --play, or redirect stdout",
+      );
+    }
+    if (toStdout && v.json) {
+      throw new CliError("--json prints on stdout, so it needs -o FILE or --play for the audio");
+    }
+
+    const sinks: AudioSink[] = [];
+    if (output !== undefined && output !== "-") sinks.push(await fileSink(output));
+    if (toStdout) sinks.push(stdoutSink());
+    const sink = teeSink(sinks);
+    const progress = new Progress("Synthesising", chatty(v));
+    const meter = new AudioMeter(params.format, params.sampleRate);
+    try {
+      const { client } = await connect(values, ctx);
+      ctx.errors.notFound = unknownVoice(params.referenceId);
+      if (play) sinks.push(speakerSink());
+      const audio = await client.tts.convert(
+        { text, ...requestFields(params) },
+        { signal: ctx.signal },
+      );
+      for await (const chunk of audio) {
+        meter.push(chunk);
+        progress.received(chunk.byteLength, meter.seconds);
+        await sink.write(chunk);
+      }
+      if (progress.bytes === 0) throw new CliError("the server returned no audio", 1);
+      await sink.close();
+    } catch (error) {
+      progress.stop();
+      await sink.abort();
+      throw error;
+    }
+    progress.stop();
+    const where = output && output !== "-" ? output : play ? "the speakers" : "stdout";
+    note(v, `Wrote ${where}: ${progress.summary()}`);
+    if (v.json) {
+      printJson({
+        output: output ?? null,
+        format: params.format,
+        bytes: progress.bytes,
+        seconds: meter.seconds ?? null,
+        firstAudioSeconds: progress.firstAudio ?? null,
+      });
+    }
+  },
+};
+
+/** The text to speak, from exactly one of: the argument, --file, stdin. */
+async function resolveText(
+  argument: string | undefined,
+  file: string | undefined,
+): Promise<string> {
+  if (argument !== undefined && file !== undefined) {
+    throw new CliError("give the text either as an argument or with --file, not both");
+  }
+  let text: string;
+  if (file !== undefined) text = file === "-" ? await readStdinText() : await readTextFile(file);
+  else if (argument !== undefined && argument !== "-") text = argument;
+  else if (process.stdin.isTTY) {
+    throw new CliError(
+      'no text: pass it as an argument (fishaudio tts "Hello"), with --file, or on stdin',
+    );
+  } else text = await readStdinText();
+  if (!text.trim()) throw new CliError("the text is empty: nothing to say");
+  return text;
+}

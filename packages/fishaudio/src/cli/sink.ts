@@ -1,0 +1,188 @@
+/**
+ * Where received audio goes: a file (opened before the request, removed again if the run
+ * fails), stdout (with backpressure), or the speakers (played while it arrives).
+ */
+import { type FileHandle, open, rm } from "node:fs/promises";
+import { AudioStream } from "../index.js";
+import { CliError, ExitCode } from "./errors.js";
+import { stream as playStream } from "./node-helpers.js";
+
+/** A destination for audio chunks. */
+export interface AudioSink {
+  write(chunk: Uint8Array): Promise<void>;
+  /** Finishes normally (waits for playback to end, flushes files). */
+  close(): Promise<void>;
+  /** Gives up: stops playback, removes a partial file. */
+  abort(): Promise<void>;
+}
+
+/**
+ * Opens `path` for writing now, so a bad path fails before any request is made.
+ * @example const sink = await fileSink("out.mp3");
+ */
+export async function fileSink(path: string): Promise<AudioSink> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path, "w");
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code === "ENOENT") throw new CliError(`cannot write ${path}: its folder does not exist`);
+    if (code === "EISDIR") throw new CliError(`cannot write ${path}: it is a directory`);
+    if (code === "EACCES" || code === "EPERM") {
+      throw new CliError(`cannot write ${path}: permission denied`);
+    }
+    throw error;
+  }
+  let closed = false;
+  return {
+    async write(chunk) {
+      await handle.write(chunk);
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await handle.close();
+    },
+    async abort() {
+      if (!closed) {
+        closed = true;
+        await handle.close().catch(() => {});
+      }
+      await rm(path, { force: true });
+    },
+  };
+}
+
+/**
+ * Writes to stdout, waiting when the pipe is full; a closed pipe (e.g. `| head`) ends quietly.
+ * @example const sink = stdoutSink();
+ */
+export function stdoutSink(): AudioSink {
+  const out = process.stdout;
+  let broken: Error | undefined;
+  const onError = (error: Error) => {
+    broken = error;
+  };
+  out.on("error", onError);
+  const check = () => {
+    if (broken) {
+      const code = (broken as { code?: unknown }).code;
+      if (code === "EPIPE") throw new CliError("", ExitCode.ok);
+      throw broken;
+    }
+  };
+  return {
+    async write(chunk) {
+      check();
+      if (!out.write(chunk)) {
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            out.off("drain", done);
+            out.off("error", done);
+            resolve();
+          };
+          out.on("drain", done);
+          out.on("error", done);
+        });
+      }
+      check();
+    },
+    async close() {
+      out.off("error", onError);
+    },
+    async abort() {
+      out.off("error", onError);
+    },
+  };
+}
+
+/**
+ * Plays audio on the speakers while it arrives (through the Node helpers' `stream`).
+ * @example const sink = speakerSink(); await sink.write(chunk); await sink.close();
+ */
+export function speakerSink(): AudioSink {
+  const queue = new ChunkQueue();
+  const playing = playStream(new AudioStream(queue)).catch((error: unknown) => {
+    queue.failed = error;
+    throw error;
+  });
+  // The failure is reported by close(); avoid an unhandled rejection before then.
+  playing.catch(() => {});
+  return {
+    async write(chunk) {
+      if (queue.failed) throw playerError(queue.failed);
+      queue.push(chunk);
+    },
+    async close() {
+      queue.end();
+      try {
+        await playing;
+      } catch (error) {
+        throw playerError(error);
+      }
+    },
+    async abort() {
+      queue.end();
+      await playing.catch(() => {});
+    },
+  };
+}
+
+function playerError(error: unknown): unknown {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/ffplay|mpv|player|ENOENT/i.test(message)) {
+    return new CliError(
+      `cannot play audio: ${message.split("\n")[0]} (install ffmpeg or mpv, or write a file with -o)`,
+      ExitCode.failure,
+    );
+  }
+  return error;
+}
+
+/** Combines sinks: each chunk goes to every one. */
+export function teeSink(sinks: AudioSink[]): AudioSink {
+  return {
+    async write(chunk) {
+      for (const sink of sinks) await sink.write(chunk);
+    },
+    async close() {
+      for (const sink of sinks) await sink.close();
+    },
+    async abort() {
+      for (const sink of sinks) await sink.abort();
+    },
+  };
+}
+
+/** A push-to-pull bridge: chunks pushed by the download, pulled by the player. */
+class ChunkQueue implements AsyncIterable<Uint8Array> {
+  #items: Uint8Array[] = [];
+  #ended = false;
+  #wake: (() => void) | undefined;
+  failed: unknown;
+
+  push(chunk: Uint8Array): void {
+    this.#items.push(chunk);
+    this.#wake?.();
+  }
+
+  end(): void {
+    this.#ended = true;
+    this.#wake?.();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
+    for (;;) {
+      const next = this.#items.shift();
+      if (next) {
+        yield next;
+        continue;
+      }
+      if (this.#ended) return;
+      await new Promise<void>((resolve) => {
+        this.#wake = resolve;
+      });
+      this.#wake = undefined;
+    }
+  }
+}
