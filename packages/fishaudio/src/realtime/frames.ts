@@ -19,7 +19,10 @@ const decoder = new Decoder();
 export const FLUSH_FRAME: Uint8Array = encoder.encode({ event: "flush" });
 export const STOP_FRAME: Uint8Array = encoder.encode({ event: "stop" });
 
-/** `{event:"text", text}` as msgpack. */
+/**
+ * `{event:"text", text}` as msgpack.
+ * @example ws.send(encodeTextFrame("Hello"));
+ */
 export function encodeTextFrame(text: string): Uint8Array {
   return encoder.encode({ event: "text", text });
 }
@@ -27,6 +30,7 @@ export function encodeTextFrame(text: string): Uint8Array {
 /**
  * The frame for one input item, or undefined for an empty string (nothing to say). Anything
  * else in the input is a caller bug, reported before it reaches the wire.
+ * @example const frame = encodeInputItem({ event: "flush" }); // FLUSH_FRAME
  */
 export function encodeInputItem(item: unknown): Uint8Array | undefined {
   if (typeof item === "string") return item === "" ? undefined : encodeTextFrame(item);
@@ -52,6 +56,7 @@ export type ServerEvent =
 /**
  * Decodes one binary server frame. Bytes that are not a single msgpack value are a protocol
  * failure; well-formed values that are not known events are ignored, as the AsyncAPI asks.
+ * @example if (parseServerFrame(bytes).type === "audio") play(bytes);
  */
 export function parseServerFrame(bytes: Uint8Array): ServerEvent {
   let value: unknown;

@@ -23,6 +23,7 @@ type Outcome = { error: Error | undefined };
  * Turns the server's frames into a pull-based stream of audio chunks. Audio waits in a queue
  * bounded by bytes: when the reader falls behind, `ws` sockets are paused so the kernel's
  * receive window, not this process, holds the backlog.
+ * @example const { value, done } = await new AudioReceiver(ws, { maxQueuedBytes: 1 << 23 }).next();
  */
 export class AudioReceiver implements AsyncIterator<Uint8Array> {
   /** Time of the last frame from the server (keepalive counts it as a sign of life). */

@@ -146,9 +146,6 @@ class LiveSession implements AsyncIterator<Uint8Array> {
     this.#ws = ws;
     this.#extras = nodeExtras(ws);
     this.#closed = new Promise((resolve) => ws.addEventListener("close", () => resolve()));
-    // `ws` throws on an 'error' event without listeners; the receiver's listener goes away
-    // once the outcome is known, this one stays for the socket's whole life.
-    ws.addEventListener("error", ignore);
     this.#receiver = new AudioReceiver(ws, {
       maxQueuedBytes: options.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES,
       // Close as soon as the outcome is known, even if the reader is still behind.

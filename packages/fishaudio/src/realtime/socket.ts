@@ -38,7 +38,10 @@ export interface NodeSocketExtras {
   off(event: string, listener: (...args: never[]) => void): unknown;
 }
 
-/** The `ws` extras of a socket, if it has them. */
+/**
+ * The `ws` extras of a socket, if it has them.
+ * @example nodeExtras(ws)?.ping();
+ */
 export function nodeExtras(ws: WebSocketLike): NodeSocketExtras | undefined {
   const candidate = ws as unknown as Partial<NodeSocketExtras>;
   return typeof candidate.ping === "function" &&
@@ -59,7 +62,10 @@ export interface WebSocketEnvironment {
   globalWebSocket: WebSocketConstructor | undefined;
 }
 
-/** Probes the current process for a WebSocket that can send the Authorization header. */
+/**
+ * Probes the current process for a WebSocket that can send the Authorization header.
+ * @example const WebSocket = await resolveWebSocket(currentEnvironment());
+ */
 export function currentEnvironment(): WebSocketEnvironment {
   const g = globalThis as {
     process?: { versions?: Record<string, string | undefined> };
@@ -87,6 +93,7 @@ export function currentEnvironment(): WebSocketEnvironment {
 /**
  * Picks the implementation: `ws` first on Node (headers, pings, pausing, HTTP status of a
  * refused upgrade), else a global WebSocket that accepts headers (Node 22+, Bun, Deno).
+ * @example const WebSocket = await resolveWebSocket(currentEnvironment());
  */
 export async function resolveWebSocket(env: WebSocketEnvironment): Promise<WebSocketConstructor> {
   if (env.runtime === "browser") {
@@ -138,6 +145,7 @@ export interface ConnectOptions {
  * Opens the socket and resolves once the upgrade succeeded. A refused upgrade becomes the
  * APIError that matches its status (when the implementation exposes the response), a hang
  * becomes a WebSocketError after `connectTimeout`, and the caller's abort an APIUserAbortError.
+ * @example const ws = await connect({ url, headers, WebSocket, connectTimeout: 30_000, signal });
  */
 export function connect(options: ConnectOptions): Promise<WebSocketLike> {
   const { url, headers, signal, connectTimeout } = options;
@@ -167,6 +175,8 @@ export function connect(options: ConnectOptions): Promise<WebSocketLike> {
       ws.removeEventListener("close", onClose);
       extras?.off("unexpected-response", onUnexpectedResponse);
       if (!error) {
+        // Swap in a no-op first: with `ws`, an 'error' event nobody listens to is thrown.
+        ws.addEventListener("error", ignore);
         ws.removeEventListener("error", onError);
         resolve(ws);
         return;
@@ -216,6 +226,8 @@ export function connect(options: ConnectOptions): Promise<WebSocketLike> {
     signal?.addEventListener("abort", onAbort, { once: true });
   });
 }
+
+function ignore(): void {}
 
 /** Drops a socket that never finished its handshake, without waiting for anything. */
 function abandon(ws: WebSocketLike): void {
@@ -286,7 +298,10 @@ function upgradeRefused(url: string, response: IncomingResponse, text: string): 
   );
 }
 
-/** A readable one-liner from whatever an implementation throws or emits. */
+/**
+ * A readable one-liner from whatever an implementation throws or emits.
+ * @example errorText(event.error ?? event) // "connect ECONNREFUSED 127.0.0.1:1"
+ */
 export function errorText(error: unknown): string {
   if (error instanceof Error) return error.message || error.name;
   if (error && typeof error === "object" && "message" in error) {
