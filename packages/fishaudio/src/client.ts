@@ -178,6 +178,7 @@ export class FishAudio {
     if (body !== undefined) init.body = body;
 
     for (let retry = 0; ; retry++) {
+      if (signal?.aborted) throw new APIUserAbortError();
       const deadline = new Deadline(timeout, signal);
       deadline.arm("waiting for the response");
       let response: Response;

@@ -1,0 +1,68 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { PagePromise } from "fishaudio";
+
+function pages(total: number, pageSize: number) {
+  const requested: number[] = [];
+  const fetchPage = async (n: number) => {
+    requested.push(n);
+    const start = (n - 1) * pageSize;
+    const items = Array.from(
+      { length: Math.max(0, Math.min(pageSize, total - start)) },
+      (_, i) => start + i,
+    );
+    return { total, items };
+  };
+  return { fetchPage, requested };
+}
+
+describe("PagePromise", () => {
+  it("awaits to the first page only, lazily", async () => {
+    const { fetchPage, requested } = pages(25, 10);
+    const promise = new PagePromise(fetchPage, 1, 10);
+    assert.deepEqual(requested, []);
+    const page = await promise;
+    assert.equal(page.total, 25);
+    assert.deepEqual(page.items, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    assert.deepEqual(requested, [1]);
+  });
+
+  it("iterates every item across pages and stops at the last one", async () => {
+    const { fetchPage, requested } = pages(25, 10);
+    const all: number[] = [];
+    for await (const item of new PagePromise(fetchPage, 1, 10)) all.push(item);
+    assert.deepEqual(
+      all,
+      Array.from({ length: 25 }, (_, i) => i),
+    );
+    assert.deepEqual(requested, [1, 2, 3]);
+  });
+
+  it("does not ask for a page after an exactly full last page", async () => {
+    const { fetchPage, requested } = pages(20, 10);
+    let count = 0;
+    for await (const _ of new PagePromise(fetchPage, 1, 10)) count++;
+    assert.equal(count, 20);
+    assert.deepEqual(requested, [1, 2]);
+  });
+
+  it("starts from the given page and reuses an awaited first page", async () => {
+    const { fetchPage, requested } = pages(30, 10);
+    const promise = new PagePromise(fetchPage, 2, 10);
+    await promise;
+    const all: number[] = [];
+    for await (const item of promise) all.push(item);
+    assert.equal(all[0], 10);
+    assert.equal(all.length, 20);
+    assert.deepEqual(requested, [2, 3]);
+  });
+
+  it("propagates errors to await and to iteration", async () => {
+    const failing = new PagePromise<number>(async () => Promise.reject(new Error("boom")), 1, 10);
+    await assert.rejects(failing, /boom/);
+    await assert.rejects(async () => {
+      for await (const _ of failing) {
+      }
+    }, /boom/);
+  });
+});

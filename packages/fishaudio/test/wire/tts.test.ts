@@ -1,0 +1,73 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { FishAudio, VERSION } from "fishaudio";
+import { type Captured, captureServer } from "./capture-server.js";
+import { DEFAULT_CALL, FULL_CALL } from "./vectors.js";
+
+describe("wire: POST /v1/tts", () => {
+  let server: Awaited<ReturnType<typeof captureServer>>;
+  let client: FishAudio;
+  before(async () => {
+    server = await captureServer((req: Captured, res) => {
+      if (req.headers.model === "fail") {
+        res.writeHead(400, { "content-type": "application/json" });
+        res.end(JSON.stringify({ status: 400, message: "Unknown model" }));
+        return;
+      }
+      res.writeHead(200, { "content-type": "audio/mpeg" });
+      res.write(Buffer.from("ID3"));
+      setTimeout(() => res.end(Buffer.from("-audio")), 5);
+    });
+    client = new FishAudio({ apiKey: "KEY", baseUrl: server.url });
+  });
+  after(() => server.close());
+
+  it("sends PY's headers and the 266-byte default body", async () => {
+    const audio = await client.tts.convert({ text: "Hello" });
+    assert.equal(Buffer.from(await audio.collect()).toString(), "ID3-audio");
+    const req = server.requests.at(-1)!;
+    assert.equal(req.method, "POST");
+    assert.equal(req.path, "/v1/tts");
+    assert.equal(req.rawQuery, "");
+    assert.equal(req.headers.authorization, "Bearer KEY");
+    assert.equal(req.headers["user-agent"], `fish-audio/typescript/${VERSION}`);
+    assert.equal(req.headers["content-type"], "application/msgpack");
+    assert.equal(req.headers.model, "s2-pro");
+    assert.equal(req.headers["content-length"], "266");
+    assert.equal(req.body.toString("hex"), DEFAULT_CALL);
+  });
+
+  it("sends the all-options body and the chosen model", async () => {
+    await (
+      await client.tts.convert({
+        text: "Hello",
+        config: {
+          format: "wav",
+          sampleRate: 16000,
+          references: [{ audio: new Uint8Array([0, 1, 0x52, 0x49, 0x46, 0x46]), text: "ref" }],
+          prosody: { speed: 1.2, volume: -3 },
+        },
+        referenceId: "abc",
+        speed: 1.5,
+        model: "s1",
+      })
+    ).collect();
+    const req = server.requests.at(-1)!;
+    assert.equal(req.headers.model, "s1");
+    assert.equal(req.body.toString("hex"), FULL_CALL);
+  });
+
+  it("rejects with the server's error before any audio, and sends nothing for invalid input", async () => {
+    await assert.rejects(
+      client.tts.convert({ text: "Hello", model: "fail" }),
+      /HTTP 400: Unknown model/,
+    );
+    const before = server.requests.length;
+    await assert.rejects(client.tts.convert({ text: "" }), /text: must not be empty/);
+    await assert.rejects(
+      client.tts.convert({ text: "x", config: { chunkLength: 301 } }),
+      /chunkLength/,
+    );
+    assert.equal(server.requests.length, before);
+  });
+});
