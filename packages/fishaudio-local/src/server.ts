@@ -20,7 +20,7 @@ export interface StartServerOptions {
   port?: number;
   /** Where the SQLite database lives. Default: a fresh temporary directory, removed on close. */
   dataDir?: string;
-  /** A key to accept (registered for the owner user if new). Default: one is created. */
+  /** A key to accept (stored for the owner user if new). Default: see {@link LocalServer.apiKey}. */
   apiKey?: string;
   /** Speech engines to use instead of the built-in ones (tests inject fakes or shared engines). */
   engines?: Engines | (() => Promise<Engines>);
@@ -44,9 +44,12 @@ export interface StartServerOptions {
 export interface LocalServer {
   /** Base URL, e.g. "http://127.0.0.1:41234" (use it as the SDK's baseUrl). */
   url: string;
-  /** A key the server accepts (the one given, or one created for the owner). */
+  /**
+   * A key the server accepts: the one given; else, on a new data directory, a stored key created
+   * for the owner; else a key for the owner that is valid only until this server stops.
+   */
   apiKey: string;
-  /** Whether `apiKey` was created by this start (so it must be shown to the user). */
+  /** Whether `apiKey` was created and stored by this start (so it must be shown to the user). */
   apiKeyCreated: boolean;
   /** The owner user (the first user of the data directory). */
   userId: string;
@@ -73,10 +76,9 @@ async function loadEngines(
 ): Promise<{ engines: Engines; owned: boolean }> {
   if (typeof option === "function") return { engines: await option(), owned: true };
   if (option) return { engines: option, owned: false };
-  // Loaded lazily so that servers with injected engines never pay for the real ones.
-  const specifier = "./engines/index.js";
-  const module = (await import(specifier)) as { createEngines: () => Promise<Engines> };
-  return { engines: await module.createEngines(), owned: true };
+  // Loaded lazily so that servers with injected engines never load the real ones.
+  const { createEngines } = await import("./engines/index.js");
+  return { engines: await createEngines(), owned: true };
 }
 
 /**
@@ -101,9 +103,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Loc
   let apiKey = options.apiKey;
   let apiKeyCreated = false;
   if (!owner) owner = accounts.createUser("owner", initialMicro);
-  if (apiKey === undefined) {
-    apiKey = accounts.addApiKey(owner.id, undefined, "created at start");
+  if (apiKey === undefined && accounts.countApiKeys() === 0) {
+    apiKey = accounts.addApiKey(owner.id, undefined, "created at first start");
     apiKeyCreated = true;
+  } else if (apiKey === undefined) {
+    // Stored keys are hashes and cannot be handed back: this run gets a key of its own.
+    apiKey = accounts.addSessionKey(owner.id);
   } else if (!accounts.hasApiKey(apiKey)) {
     accounts.addApiKey(owner.id, apiKey, "given at start");
   }

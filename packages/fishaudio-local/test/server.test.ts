@@ -91,6 +91,30 @@ describe("startServer", () => {
     }
   });
 
+  it("creates a stored key on the first start only; later starts get a key for that run", async () => {
+    const dataDir = tempDir();
+    const get = (url: string, key: string) =>
+      fetch(`${url}/model`, { headers: { authorization: `Bearer ${key}` } }).then((r) => r.status);
+    const first = await startServer({ dataDir, engines: new FakeEngines() });
+    assert.equal(first.apiKeyCreated, true);
+    const stored = first.apiKey;
+    await first.close();
+    const second = await startServer({ dataDir, engines: new FakeEngines() });
+    assert.equal(second.apiKeyCreated, false);
+    assert.notEqual(second.apiKey, stored);
+    const session = second.apiKey;
+    assert.equal(await get(second.url, stored), 200);
+    assert.equal(await get(second.url, session), 200);
+    await second.close();
+    const third = await startServer({ dataDir, engines: new FakeEngines() });
+    try {
+      assert.equal(await get(third.url, stored), 200);
+      assert.equal(await get(third.url, session), 401);
+    } finally {
+      await third.close();
+    }
+  });
+
   it("stores API keys only as hashes", async () => {
     const dataDir = tempDir();
     const server = await startServer({

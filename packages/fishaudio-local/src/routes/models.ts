@@ -90,10 +90,11 @@ export function handleListModels(
     score: v.taskCount,
   }));
   if (!selfOnly) {
-    const engine: Listed[] = ctx.engines.voices().map((v) => ({
+    // Engine voices rank first, in the engines' own order (the first is the default voice).
+    const engine: Listed[] = ctx.engines.voices().map((v, i) => ({
       entity: engineVoiceEntity(v),
       ownerId: null,
-      score: Number.MAX_SAFE_INTEGER,
+      score: Number.MAX_SAFE_INTEGER - i,
     }));
     if (ctx.benchmarkVoice) {
       engine.push({ entity: benchmarkVoiceEntity(), ownerId: null, score: 0 });

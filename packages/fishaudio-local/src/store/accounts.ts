@@ -53,7 +53,25 @@ function toUser(row: UserRow): User {
 
 /** Users, API keys (hashed), credit balances and the usage ledger. */
 export class AccountStore {
+  /** Keys valid only while this process runs (hash -> user id); never written to disk. */
+  private readonly sessionKeys = new Map<string, string>();
+
   constructor(private readonly db: Db) {}
+
+  /**
+   * Issues a key that works until the server stops and is never stored.
+   * @example const key = store.addSessionKey(owner.id);
+   */
+  addSessionKey(userId: string): string {
+    const key = newApiKey();
+    this.sessionKeys.set(hashApiKey(key), userId);
+    return key;
+  }
+
+  /** How many stored keys exist (all users). @example store.countApiKeys() */
+  countApiKeys(): number {
+    return (this.db.prepare("SELECT COUNT(*) AS n FROM api_keys").get() as { n: number }).n;
+  }
 
   /**
    * Creates a user with a starting balance.
@@ -107,11 +125,17 @@ export class AccountStore {
 
   /** Resolves a presented key to its user, or undefined. @example store.authenticate(key) */
   authenticate(key: string): Principal | undefined {
+    const hash = hashApiKey(key);
+    const sessionUser = this.sessionKeys.get(hash);
+    if (sessionUser !== undefined) {
+      const user = this.getUser(sessionUser);
+      return user && { user, keyId: `session-${hash.slice(0, 16)}` };
+    }
     const row = this.db
       .prepare(
         "SELECT u.*, k.id AS key_id FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.key_hash = ?",
       )
-      .get(hashApiKey(key)) as (UserRow & { key_id: string }) | undefined;
+      .get(hash) as (UserRow & { key_id: string }) | undefined;
     return row && { user: toUser(row), keyId: row.key_id };
   }
 
