@@ -7,58 +7,40 @@ export interface PaginatedResponse<T> {
 
 /**
  * The result of a list call: `await` it for one page, or `for await` over it for every item
- * across pages (it fetches the next page only when the current one is used up). Lazy: nothing
- * is sent until it is awaited or iterated.
+ * across pages (the next page is fetched only when the current one is used up). It is a real
+ * Promise of the first page, which is requested right away.
  *
  * @example
  * const page = await client.voices.list({ pageSize: 20 });
  * for await (const voice of client.voices.list({ selfOnly: true })) console.log(voice.title);
  */
-export class PagePromise<T> implements PromiseLike<PaginatedResponse<T>>, AsyncIterable<T> {
+export class PagePromise<T> extends Promise<PaginatedResponse<T>> implements AsyncIterable<T> {
+  // `then`/`catch` return plain Promises, not PagePromises built from an executor.
+  static override get [Symbol.species](): PromiseConstructor {
+    return Promise;
+  }
+
   readonly #fetchPage: (pageNumber: number) => Promise<PaginatedResponse<T>>;
   readonly #startPage: number;
   readonly #pageSize: number;
-  #first: Promise<PaginatedResponse<T>> | undefined;
 
   constructor(
     fetchPage: (pageNumber: number) => Promise<PaginatedResponse<T>>,
     startPage: number,
     pageSize: number,
   ) {
+    super((resolve, reject) => {
+      fetchPage(startPage).then(resolve, reject);
+    });
     this.#fetchPage = fetchPage;
     this.#startPage = startPage;
     this.#pageSize = pageSize;
   }
 
-  #firstPage(): Promise<PaginatedResponse<T>> {
-    this.#first ??= this.#fetchPage(this.#startPage);
-    return this.#first;
-  }
-
-  // biome-ignore lint/suspicious/noThenProperty: PagePromise is deliberately awaitable.
-  then<R1 = PaginatedResponse<T>, R2 = never>(
-    onfulfilled?: ((value: PaginatedResponse<T>) => R1 | PromiseLike<R1>) | null,
-    onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
-  ): Promise<R1 | R2> {
-    return this.#firstPage().then(onfulfilled, onrejected);
-  }
-
-  /** Like `Promise.prototype.catch` on the first page. */
-  catch<R = never>(
-    onrejected?: ((reason: unknown) => R | PromiseLike<R>) | null,
-  ): Promise<PaginatedResponse<T> | R> {
-    return this.#firstPage().catch(onrejected);
-  }
-
-  /** Like `Promise.prototype.finally` on the first page. */
-  finally(onfinally?: (() => void) | null): Promise<PaginatedResponse<T>> {
-    return this.#firstPage().finally(onfinally);
-  }
-
   /** Every item of every page from the starting page on, fetched page by page. */
   async *[Symbol.asyncIterator](): AsyncIterator<T> {
     let pageNumber = this.#startPage;
-    let page = await this.#firstPage();
+    let page: PaginatedResponse<T> = await (this as Promise<PaginatedResponse<T>>);
     while (true) {
       yield* page.items;
       const last =

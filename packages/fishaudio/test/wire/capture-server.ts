@@ -53,7 +53,9 @@ export async function captureServer(respond: Responder = defaultResponder) {
 /** Parses a captured multipart body with the platform's own parser, keeping part order. */
 export async function multipartParts(request: Captured): Promise<[string, string | File][]> {
   const type = request.headers["content-type"] ?? "";
-  const form = await new Response(request.body, { headers: { "content-type": type } }).formData();
+  const form = await new Response(new Uint8Array(request.body), {
+    headers: { "content-type": type },
+  }).formData();
   return [...form.entries()] as [string, string | File][];
 }
 
