@@ -61,6 +61,11 @@ export class AudioReceiver implements AsyncIterator<Uint8Array> {
     }
   }
 
+  /** True while the socket is paused because the reader is behind (no frames, no pongs). */
+  get paused(): boolean {
+    return this.#paused;
+  }
+
   /** True once the outcome is known, even if audio is still queued. */
   get settled(): boolean {
     return this.#outcome !== undefined || this.#abortError !== undefined;

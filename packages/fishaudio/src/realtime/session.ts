@@ -222,11 +222,16 @@ class LiveSession implements AsyncIterator<Uint8Array> {
     const timeout = this.#options.pongTimeout ?? DEFAULTS.pongTimeout;
     extras.on("pong", this.#onPong);
     this.#pingTimer = setInterval(() => {
+      if (this.#receiver?.paused) {
+        // Reading is paused for a slow reader, so pongs cannot arrive: silence means nothing.
+        this.#lastPong = Date.now();
+        return;
+      }
       const lastHeard = Math.max(this.#lastPong, this.#receiver?.lastActivity ?? 0);
       if (timeout > 0 && Date.now() - lastHeard > timeout) {
         this.#receiver?.fail(
           new WebSocketError(
-            `The server did not answer keepalive pings for ${Math.round(timeout / 1000)} s; the connection was dropped.`,
+            `The server did not answer keepalive pings for ${timeout >= 1000 ? `${Math.round(timeout / 1000)} s` : `${timeout} ms`}; the connection was dropped.`,
           ),
         );
         return;

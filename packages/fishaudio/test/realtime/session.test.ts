@@ -505,6 +505,42 @@ describe("streamLive flow control", () => {
   });
 });
 
+describe("streamLive keepalive with a paused socket", () => {
+  it("does not mistake a reader that is far behind for a dead server", async () => {
+    const s = await server(async (c) => {
+      await c.nextFrame();
+      const frame = Buffer.from(encodeAudio(new Uint8Array(32 * 1024)));
+      for (let i = 0; i < 256; i++) {
+        await new Promise<void>((resolve) => c.ws.send(frame, () => resolve()));
+      }
+      c.sendEvent({ event: "finish", reason: "stop" });
+      c.ws.close();
+    });
+    const paused = deferred();
+    class PauseAware extends NodeWebSocket {
+      override pause(): void {
+        super.pause();
+        paused.resolve();
+      }
+    }
+    let total = 0;
+    for await (const chunk of live(s.url, ["Hello"], {
+      maxQueuedBytes: 128 * 1024,
+      pingInterval: 10,
+      pongTimeout: 50,
+      WebSocket: PauseAware as unknown as LiveSessionOptions["WebSocket"],
+    })) {
+      if (total === 0) {
+        await paused.promise;
+        // Stay away for many pong timeouts while the socket cannot read.
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      }
+      total += chunk.byteLength;
+    }
+    assert.equal(total, 256 * 32 * 1024);
+  });
+});
+
 describe("streamLive memory", () => {
   it("keeps memory flat while a slow reader takes in 256 MiB", async () => {
     const frameSize = 60 * 1024; // under the 64 KiB frame size the protocol notes recommend
