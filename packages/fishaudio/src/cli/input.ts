@@ -4,8 +4,8 @@
  */
 import { open, readFile, stat } from "node:fs/promises";
 import { basename } from "node:path";
+import { fromFile } from "../node/index.js";
 import { CliError } from "./errors.js";
-import { fromFile } from "./node-helpers.js";
 
 /**
  * Reads all of stdin as UTF-8.

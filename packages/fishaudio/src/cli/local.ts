@@ -10,6 +10,9 @@ import { CliError, ExitCode } from "./errors.js";
 export interface LocalServer {
   url: string;
   apiKey: string;
+  /** True when `apiKey` was created and stored by this start (show it once). */
+  apiKeyCreated?: boolean;
+  dataDir?: string;
   close(): Promise<void>;
 }
 
@@ -19,6 +22,8 @@ export interface LocalServerOptions {
   port?: number;
   dataDir?: string;
   apiKey?: string;
+  /** Receives one log line per request. */
+  logger?: (line: string) => void;
 }
 
 type StartServer = (options: LocalServerOptions) => Promise<LocalServer>;

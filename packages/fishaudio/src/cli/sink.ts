@@ -2,10 +2,11 @@
  * Where received audio goes: a file (opened before the request, removed again if the run
  * fails), stdout (with backpressure), or the speakers (played while it arrives).
  */
-import { type FileHandle, open, rm } from "node:fs/promises";
-import { AudioStream } from "../index.js";
+import { constants } from "node:fs";
+import { access, type FileHandle, open, rm } from "node:fs/promises";
+import { delimiter, join } from "node:path";
+import { stream as playStream } from "../node/index.js";
 import { CliError, ExitCode } from "./errors.js";
-import { stream as playStream } from "./node-helpers.js";
 
 /** A destination for audio chunks. */
 export interface AudioSink {
@@ -97,29 +98,33 @@ export function stdoutSink(): AudioSink {
 }
 
 /**
- * Plays audio on the speakers while it arrives (through the Node helpers' `stream`).
- * @example const sink = speakerSink(); await sink.write(chunk); await sink.close();
+ * Plays audio on the speakers while it arrives (through the Node helpers' `stream`). Checks for
+ * a player first, so a machine without one fails before any request is made.
+ * @example const sink = await speakerSink(signal); await sink.write(chunk); await sink.close();
  */
-export function speakerSink(): AudioSink {
+export async function speakerSink(signal: AbortSignal): Promise<AudioSink> {
+  if (!(await onPath("ffplay")) && !(await onPath("mpv"))) {
+    throw new CliError(
+      "no audio player found: playing needs ffplay (from FFmpeg) or mpv on the PATH; install one " +
+        "(e.g. apt-get install ffmpeg) or write a file with -o FILE",
+      ExitCode.failure,
+    );
+  }
   const queue = new ChunkQueue();
-  const playing = playStream(new AudioStream(queue)).catch((error: unknown) => {
-    queue.failed = error;
-    throw error;
+  const playing = playStream(queue, { signal });
+  let failed: unknown;
+  // The failure is reported by write() or close(); avoid an unhandled rejection before then.
+  playing.catch((error: unknown) => {
+    failed = error ?? new Error("the audio player failed");
   });
-  // The failure is reported by close(); avoid an unhandled rejection before then.
-  playing.catch(() => {});
   return {
     async write(chunk) {
-      if (queue.failed) throw playerError(queue.failed);
+      if (failed) throw failed;
       queue.push(chunk);
     },
     async close() {
       queue.end();
-      try {
-        await playing;
-      } catch (error) {
-        throw playerError(error);
-      }
+      await playing;
     },
     async abort() {
       queue.end();
@@ -128,15 +133,15 @@ export function speakerSink(): AudioSink {
   };
 }
 
-function playerError(error: unknown): unknown {
-  const message = error instanceof Error ? error.message : String(error);
-  if (/ffplay|mpv|player|ENOENT/i.test(message)) {
-    return new CliError(
-      `cannot play audio: ${message.split("\n")[0]} (install ffmpeg or mpv, or write a file with -o)`,
-      ExitCode.failure,
-    );
+async function onPath(name: string): Promise<boolean> {
+  for (const dir of (process.env.PATH ?? "").split(delimiter)) {
+    if (!dir) continue;
+    try {
+      await access(join(dir, name), constants.X_OK);
+      return true;
+    } catch {}
   }
-  return error;
+  return false;
 }
 
 /** Combines sinks: each chunk goes to every one. */
@@ -159,7 +164,6 @@ class ChunkQueue implements AsyncIterable<Uint8Array> {
   #items: Uint8Array[] = [];
   #ended = false;
   #wake: (() => void) | undefined;
-  failed: unknown;
 
   push(chunk: Uint8Array): void {
     this.#items.push(chunk);

@@ -43,7 +43,11 @@ export const live: Command = {
     }
     const interactive = Boolean(process.stdin.isTTY);
     const sink: AudioSink =
-      output === undefined ? speakerSink() : output === "-" ? stdoutSink() : await fileSink(output);
+      output === undefined
+        ? await speakerSink(ctx.signal)
+        : output === "-"
+          ? stdoutSink()
+          : await fileSink(output);
     // Redrawing a status line would garble what the user is typing, so only when piped.
     const progress = new Progress("Streaming", chatty(v) && !interactive);
     const meter = new AudioMeter(params.format, params.sampleRate);

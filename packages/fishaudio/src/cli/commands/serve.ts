@@ -34,7 +34,7 @@ export const serve: Command = {
       "api-key": {
         type: "string",
         value: "KEY",
-        description: "accept this API key (default: one kept in DIR)",
+        description: "accept this API key (default $FISH_LOCAL_API_KEY, else one is made)",
       },
       json: { type: "boolean", description: "print {url, apiKey, dataDir} as JSON once listening" },
     },
@@ -46,16 +46,31 @@ export const serve: Command = {
     const host = str(values, "host") ?? "127.0.0.1";
     const port = number(values, "port", { min: 0, max: 65_535, integer: true }) ?? 8080;
     const dataDir = str(values, "data-dir") ?? defaultDataDir();
-    const apiKey = str(values, "api-key");
-    const server = await startLocalServer({ host, port, dataDir, ...(apiKey ? { apiKey } : {}) });
+    const apiKey = str(values, "api-key") ?? (process.env.FISH_LOCAL_API_KEY || undefined);
+    const logger =
+      v.quiet || v.json
+        ? undefined
+        : (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+    const server = await startLocalServer({
+      host,
+      port,
+      dataDir,
+      ...(apiKey ? { apiKey } : {}),
+      ...(logger ? { logger } : {}),
+    });
     if (v.json) {
       printJson({ url: server.url, apiKey: server.apiKey, dataDir });
     } else {
+      const keyNote = server.apiKeyCreated
+        ? " (created now and stored only as a hash: keep it)"
+        : apiKey
+          ? " (the one given)"
+          : " (valid while this server runs; keys you kept still work)";
       process.stdout.write(
         [
           `Fish Audio local server listening on ${server.url}`,
-          `API key:   ${server.apiKey}`,
-          `Data:      ${dataDir}`,
+          `API key:   ${server.apiKey}${keyNote}`,
+          `Data:      ${server.dataDir ?? dataDir}`,
           "",
           "Use it from another terminal:",
           `  export FISH_BASE_URL=${server.url} FISH_API_KEY=${server.apiKey}`,

@@ -53,13 +53,13 @@ export const tts: Command = {
     const sinks: AudioSink[] = [];
     if (output !== undefined && output !== "-") sinks.push(await fileSink(output));
     if (toStdout) sinks.push(stdoutSink());
+    if (play) sinks.push(await speakerSink(ctx.signal));
     const sink = teeSink(sinks);
     const progress = new Progress("Synthesising", chatty(v));
     const meter = new AudioMeter(params.format, params.sampleRate);
     try {
       const { client } = await connect(values, ctx);
       ctx.errors.notFound = unknownVoice(params.referenceId);
-      if (play) sinks.push(speakerSink());
       const audio = await client.tts.convert(
         { text, ...requestFields(params) },
         { signal: ctx.signal },
@@ -84,12 +84,16 @@ export const tts: Command = {
         output: output ?? null,
         format: params.format,
         bytes: progress.bytes,
-        seconds: meter.seconds ?? null,
-        firstAudioSeconds: progress.firstAudio ?? null,
+        seconds: round(meter.seconds),
+        firstAudioSeconds: round(progress.firstAudio),
       });
     }
   },
 };
+
+function round(seconds: number | undefined): number | null {
+  return seconds === undefined ? null : Math.round(seconds * 1000) / 1000;
+}
 
 /** The text to speak, from exactly one of: the argument, --file, stdin. */
 async function resolveText(
