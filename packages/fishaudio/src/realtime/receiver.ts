@@ -26,8 +26,8 @@ type Outcome = { error: Error | undefined };
  * @example const { value, done } = await new AudioReceiver(ws, { maxQueuedBytes: 1 << 23 }).next();
  */
 export class AudioReceiver implements AsyncIterator<Uint8Array> {
-  /** Time of the last frame from the server (keepalive counts it as a sign of life). */
-  lastActivity = Date.now();
+  /** Frames received so far (keepalive counts each as a sign of life). */
+  framesReceived = 0;
 
   readonly #ws: WebSocketLike;
   readonly #extras: NodeSocketExtras | undefined;
@@ -117,7 +117,7 @@ export class AudioReceiver implements AsyncIterator<Uint8Array> {
 
   #onMessage = (event: { data?: unknown }): void => {
     if (this.settled) return;
-    this.lastActivity = Date.now();
+    this.framesReceived++;
     const data = event?.data;
     if (typeof data === "string") return; // text frames are not part of the protocol: ignored
     if (typeof Blob !== "undefined" && data instanceof Blob) {

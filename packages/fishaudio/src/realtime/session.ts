@@ -101,7 +101,7 @@ class LiveSession implements AsyncIterator<Uint8Array> {
   #stopped = false;
   #shutdown: Promise<void> | undefined;
   #pingTimer: ReturnType<typeof setInterval> | undefined;
-  #lastPong = Date.now();
+  #pongs = 0;
   #drainTimer: ReturnType<typeof setTimeout> | undefined;
   #drainWake: (() => void) | undefined;
 
@@ -215,23 +215,30 @@ class LiveSession implements AsyncIterator<Uint8Array> {
     }
   }
 
+  /**
+   * Pings every `pingInterval`; the connection is dead after `pongTimeout` worth of consecutive
+   * ticks in which neither a pong nor a frame arrived. Counting ticks instead of comparing
+   * clocks keeps a stalled event loop (I/O not yet read) from looking like a silent server.
+   */
   #startKeepalive(): void {
     const extras = this.#extras;
     const interval = this.#options.pingInterval ?? DEFAULTS.pingInterval;
     if (!extras || interval <= 0) return;
     const timeout = this.#options.pongTimeout ?? DEFAULTS.pongTimeout;
     extras.on("pong", this.#onPong);
+    let silentTicks = 0;
+    let seen = -1;
     this.#pingTimer = setInterval(() => {
-      if (this.#receiver?.paused) {
-        // Reading is paused for a slow reader, so pongs cannot arrive: silence means nothing.
-        this.#lastPong = Date.now();
-        return;
-      }
-      const lastHeard = Math.max(this.#lastPong, this.#receiver?.lastActivity ?? 0);
-      if (timeout > 0 && Date.now() - lastHeard > timeout) {
+      const heard = this.#pongs + (this.#receiver?.framesReceived ?? 0);
+      // While reading is paused for a slow reader, pongs cannot arrive: silence means nothing.
+      if (heard !== seen || this.#receiver?.paused) silentTicks = 0;
+      else silentTicks++;
+      seen = heard;
+      if (timeout > 0 && silentTicks * interval >= timeout) {
+        const span = timeout >= 1000 ? `${Math.round(timeout / 1000)} s` : `${timeout} ms`;
         this.#receiver?.fail(
           new WebSocketError(
-            `The server did not answer keepalive pings for ${timeout >= 1000 ? `${Math.round(timeout / 1000)} s` : `${timeout} ms`}; the connection was dropped.`,
+            `The server did not answer keepalive pings for ${span}; the connection was dropped.`,
           ),
         );
         return;
@@ -246,7 +253,7 @@ class LiveSession implements AsyncIterator<Uint8Array> {
   }
 
   #onPong = (): void => {
-    this.#lastPong = Date.now();
+    this.#pongs++;
   };
 
   #onAbort = (): void => {
