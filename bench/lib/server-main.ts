@@ -13,7 +13,7 @@ const server = await startServer({
   dataDir: input.dataDir,
   apiKey: "bench-key",
   enableBenchmarkVoice: true,
-  ...(input.unlimited ? { rateLimit: { requests: 100_000_000, windowMs: 60_000 } } : {}),
+  ...(input.unlimited ? { rateLimit: false as const } : {}),
 });
 process.stdout.write(`${JSON.stringify({ url: server.url, apiKey: server.apiKey })}\n`);
 

@@ -14,8 +14,11 @@ import type { Suite } from "../lib/suite.js";
 const MB = 1_000_000;
 const MiB = 1024 * 1024;
 const LIMIT_MB = 50;
-/** "Flat": the 500 MB run may grow at most this much more than the 100 MB run. */
-const FLAT_MB = 10;
+/**
+ * "Flat": the 500 MB run may grow at most this much more than the 100 MB run. Retained chunks
+ * would show as hundreds of MiB; the allowance only absorbs GC timing (measured ±15 MiB).
+ */
+const FLAT_MB = 20;
 
 interface ChildResult {
   baseline: number;

@@ -20,7 +20,7 @@ export const sdkRealtimeSuite: Suite = {
   async run({ quick, log }) {
     const server = await sharedServer();
     const client = await sdkClient(server);
-    const reps = quick ? 12 : 40;
+    const reps = quick ? 12 : 60;
 
     const viaSdk = async (): Promise<number> => {
       let t0 = 0;
