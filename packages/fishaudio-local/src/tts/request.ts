@@ -32,8 +32,8 @@ export interface TtsParams {
 const FORMATS = new Set<AudioFormat>(["wav", "pcm", "mp3", "opus"]);
 const LATENCIES = new Set(["low", "normal", "balanced"]);
 const SAMPLE_RATES: Record<AudioFormat, number[]> = {
-  wav: [8000, 16000, 22050, 24000, 32000, 44100, 48000],
-  pcm: [8000, 16000, 22050, 24000, 32000, 44100, 48000],
+  wav: [],
+  pcm: [],
   mp3: [16000, 22050, 24000, 32000, 44100, 48000],
   opus: [8000, 12000, 16000, 24000, 48000],
 };
@@ -169,8 +169,17 @@ export function parseTtsRequest(value: unknown, options: { requireText: boolean 
   let sampleRate: number | undefined;
   if (sampleRateValue !== undefined) {
     const allowed = SAMPLE_RATES[format];
-    if (typeof sampleRateValue !== "number" || !allowed.includes(sampleRateValue)) {
-      throw bad(`'sample_rate' for ${format} must be one of ${allowed.join(", ")}`);
+    const ok =
+      typeof sampleRateValue === "number" &&
+      (format === "wav" || format === "pcm"
+        ? Number.isInteger(sampleRateValue) && sampleRateValue >= 8000 && sampleRateValue <= 48000
+        : allowed.includes(sampleRateValue));
+    if (!ok) {
+      throw bad(
+        format === "wav" || format === "pcm"
+          ? `'sample_rate' for ${format} must be an integer from 8000 to 48000 Hz`
+          : `'sample_rate' for ${format} must be one of ${allowed.join(", ")}`,
+      );
     }
     sampleRate = sampleRateValue;
   }

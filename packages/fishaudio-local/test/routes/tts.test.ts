@@ -204,6 +204,12 @@ describe("POST /v1/tts", () => {
       ["chunk_length too small", { text: "a", chunk_length: 50 }, 422, /'chunk_length'/],
       ["chunk_length fractional", { text: "a", chunk_length: 150.5 }, 422, /integer/],
       ["bad sample rate", { text: "a", format: "mp3", sample_rate: 12345 }, 422, /'sample_rate'/],
+      [
+        "wav sample rate too low",
+        { text: "a", format: "wav", sample_rate: 100 },
+        422,
+        /8000 to 48000/,
+      ],
       ["bad opus bitrate", { text: "a", opus_bitrate: 5 }, 422, /'opus_bitrate'/],
       ["bad latency", { text: "a", latency: "fast" }, 422, /'latency'/],
       ["speed out of range", { text: "a", prosody: { speed: 3 } }, 422, /'speed'/],
