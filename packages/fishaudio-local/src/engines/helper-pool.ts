@@ -11,6 +11,8 @@ export interface Helper {
   setBusy(busy: boolean): void;
   /** Ends the helper; resolves when it has gone. */
   stop(): Promise<void>;
+  /** Kills the helper abruptly, as a crash would (tests use it). */
+  kill(): void;
   /** Hook for an engine-specific abort (e.g. a shared flag the helper polls). */
   abort?(): void;
 }
@@ -213,6 +215,8 @@ export class HelperPool {
       slot.helper = undefined;
       slot.generation++;
       void helper.stop();
+      // Start the replacement now so the next job does not wait for it.
+      if (!this.closed) this.ensure(slot).catch(() => undefined);
     }
     this.pump();
   }

@@ -51,8 +51,10 @@ export function forkHelpers(script: URL, extraExecArgv: string[] = []): HelperFa
           child.send(message as never);
         },
         setBusy,
+        kill: () => child.kill("SIGSEGV"),
         stop: async () => {
           if (exited) return;
+          setBusy(true); // an unref'd child's exit would not keep us waiting for it
           if (child.connected) child.disconnect();
           const force = setTimeout(() => child.kill("SIGKILL"), 2000);
           await exitPromise;
@@ -129,8 +131,10 @@ export function workerHelpers(
           worker.postMessage(message);
         },
         setBusy: (busy) => (busy ? worker.ref() : worker.unref()),
+        kill: () => void worker.terminate(),
         stop: async () => {
           if (exited) return;
+          worker.ref(); // an unref'd worker's exit would not keep us waiting for it
           // Ask first, so the worker can free native handles; terminate if it does not answer.
           worker.postMessage({ close: true });
           const timeout = new Promise<"timeout">((done) => {

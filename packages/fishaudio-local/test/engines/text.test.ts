@@ -1,0 +1,47 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { FIRST_PIECE_CHARS, MAX_PIECE_CHARS, splitText } from "../../src/engines/text.js";
+
+describe("splitText", () => {
+  it("splits sentences on final punctuation, keeping the punctuation", () => {
+    assert.deepEqual(splitText("Hello there. How are you? I'm fine!"), [
+      "Hello there.",
+      "How are you?",
+      "I'm fine!",
+    ]);
+  });
+
+  it("does not split after common abbreviations or initials", () => {
+    assert.deepEqual(splitText("Mr. Smith met Dr. J. Doe. Then he left."), [
+      "Mr. Smith met Dr. J. Doe.",
+      "Then he left.",
+    ]);
+  });
+
+  it("splits CJK sentences without spaces", () => {
+    assert.deepEqual(splitText("你好。我很好！"), ["你好。", "我很好！"]);
+  });
+
+  it("drops fragments with nothing to say and treats blank lines as breaks", () => {
+    assert.deepEqual(splitText("...  \n\n One\n\ntwo"), ["One", "two"]);
+    assert.deepEqual(splitText("  ...  "), []);
+    assert.deepEqual(splitText(""), []);
+  });
+
+  it("cuts long sentences at clause breaks, then spaces, within the limits", () => {
+    const long = `${"word ".repeat(30)}and then, ${"more ".repeat(60)}end.`;
+    const pieces = splitText(long);
+    assert.ok(pieces.length > 2);
+    assert.ok(pieces[0]!.length <= FIRST_PIECE_CHARS);
+    for (const p of pieces) assert.ok(p.length <= MAX_PIECE_CHARS, p);
+    assert.equal(pieces.join(" ").replace(/\s+/g, " "), long.trim().replace(/\s+/g, " "));
+  });
+
+  it("hard-cuts text without any spaces", () => {
+    const pieces = splitText("x".repeat(450));
+    assert.deepEqual(
+      pieces.map((p) => p.length),
+      [100, 200, 150],
+    );
+  });
+});
