@@ -101,6 +101,30 @@ describe("POST /v1/tts", () => {
     assert.equal(t.engines.calls.at(-1)!.options.voice.engineVoiceId, "fake-low");
   });
 
+  it("speaks <|speaker:N|> dialogue with one voice per speaker", async () => {
+    const before = t.engines.calls.length;
+    const res = await t.call(
+      "POST",
+      "/v1/tts",
+      msgpack({
+        text: "<|speaker:0|>Good morning!<|speaker:1|>Hello to you.<|speaker:0|>Bye.",
+        reference_id: ["fake-low", "fake-high"],
+        format: "pcm",
+      }),
+    );
+    assert.equal(res.status, 200);
+    await res.arrayBuffer();
+    const calls = t.engines.calls.slice(before);
+    assert.deepEqual(
+      calls.map((c) => [c.text, c.options.voice.engineVoiceId]),
+      [
+        ["Good morning!", "fake-low"],
+        ["Hello to you.", "fake-high"],
+        ["Bye.", "fake-low"],
+      ],
+    );
+  });
+
   it("streams: the first sentence arrives while the second is still held back", async () => {
     let release!: () => void;
     t.engines.gate = new Promise((r) => {
