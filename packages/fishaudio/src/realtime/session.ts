@@ -249,7 +249,6 @@ class LiveSession implements AsyncIterator<Uint8Array> {
         // The socket is closing; the receiver reports the close.
       }
     }, interval);
-    this.#pingTimer.unref?.();
   }
 
   #onPong = (): void => {

@@ -422,12 +422,15 @@ describe("streamLive endings", () => {
     assert.deepEqual([...bytes], [1, 1, 1]);
   });
 
-  it("leaves no sockets or timers behind after success, error, break and abort", async () => {
+  it("leaves no sockets or timers behind after success, error, refusal, break and abort", async () => {
     const s = await server(echoServer);
     const failing = await server(async (c) => {
       await c.nextFrame();
       c.sendEvent({ event: "finish", reason: "error" });
       c.ws.close();
+    });
+    const refusing = await server(() => {}, {
+      verifyClient: () => ({ status: 401, body: { status: 401, message: "Invalid API key" } }),
     });
     await live(s.url, ["warm up"]).collect(); // loads `ws` and warms the server
     await tick();
@@ -435,6 +438,7 @@ describe("streamLive endings", () => {
 
     await live(s.url, ["Hello"]).collect();
     await rejection(live(failing.url, ["Hello"]).collect());
+    await rejection(live(refusing.url, ["Hello"]).collect());
     for await (const _ of live(s.url, ["Hello"])) break;
     const controller = new AbortController();
     const aborted = live(s.url, ["Hello"], { signal: controller.signal });
