@@ -63,7 +63,7 @@ async function findPlayer(options: PlayOptions): Promise<FoundPlayer> {
   const env = options.env ?? process.env;
   const names: PlayerName[] = options.player ? [options.player] : ["ffplay", "mpv"];
   for (const name of names) {
-    if (!(name in PLAYERS)) {
+    if (!Object.hasOwn(PLAYERS, name)) {
       throw new FishAudioError(`Unknown player "${name}"; use "ffplay" or "mpv".`);
     }
     const path = await which(name, env);

@@ -81,6 +81,28 @@ describe("play", () => {
     assert.equal(pulled, false, "no audio is fetched when it cannot be played");
   });
 
+  it("stops waiting for the audio on abort, before any player starts", async () => {
+    const fake = await fakePlayers(["ffplay"]);
+    const controller = new AbortController();
+    async function* stalled() {
+      yield new Uint8Array([1]);
+      controller.abort();
+      await new Promise(() => {}); // the rest never arrives
+    }
+    await assert.rejects(
+      play(stalled(), { env: fake.env, signal: controller.signal }),
+      APIUserAbortError,
+    );
+    assert.equal(await fake.outputSize(), 0, "the player never ran");
+  });
+
+  it("rejects a player name it does not know", async () => {
+    await assert.rejects(
+      play(new Uint8Array([1]), { player: "toString" as "mpv" }),
+      /Unknown player "toString"/,
+    );
+  });
+
   it("reports a player that fails, with what it printed", async () => {
     const fake = await fakePlayers(
       ["ffplay"],
