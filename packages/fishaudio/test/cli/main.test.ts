@@ -164,13 +164,7 @@ describe("fishaudio serve", () => {
     const { port } = blocker.address() as { port: number };
     const dataDir = mkdtempSync(join(tmpdir(), "fishaudio-cli-serve-"));
     try {
-      const run = await runCli([
-        "serve",
-        "--port",
-        String(port),
-        "--data-dir",
-        join(import.meta.dirname, ".serve-busy"),
-      ]);
+      const run = await runCli(["serve", "--port", String(port), "--data-dir", dataDir]);
       assert.equal(run.code, 2);
       assert.match(
         run.stderr,
