@@ -5,6 +5,7 @@
  */
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import decode from "audio-decode";
@@ -24,7 +25,7 @@ function newest(dir: string): number {
 }
 
 async function withLock(fn: () => void): Promise<void> {
-  const lock = join(packageDir, "dist.cli-test.lock");
+  const lock = join(tmpdir(), "fishaudio-cli-build.lock");
   for (let i = 0; ; i++) {
     try {
       mkdirSync(lock);
