@@ -90,6 +90,7 @@ export class AudioReceiver implements AsyncIterator<Uint8Array> {
     this.detach();
     this.#clearQueue();
     this.#outcome ??= { error: undefined };
+    this.#signal(); // a next() still waiting for audio ends too
     return { done: true, value: undefined };
   }
 

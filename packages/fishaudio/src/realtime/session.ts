@@ -71,6 +71,12 @@ export function streamLive(options: LiveSessionOptions): AudioStream {
     );
   }
   const input = options.input as unknown;
+  if (typeof input === "string") {
+    throw new ValidationError(
+      "input",
+      "expected an iterable of text chunks, got a single string; pass [text] to speak one string",
+    );
+  }
   if (
     !input ||
     (typeof (input as Iterable<unknown>)[Symbol.iterator] !== "function" &&
@@ -88,8 +94,12 @@ export function streamLive(options: LiveSessionOptions): AudioStream {
   });
 }
 
-/** One socket, one start→stop round; the iterator the AudioStream reads from. */
-class LiveSession implements AsyncIterator<Uint8Array> {
+/**
+ * One socket, one start→stop round; the iterator the AudioStream reads from. Internal: exported
+ * for tests that need to call `return()` while a `next()` is still pending.
+ * @example const session = new LiveSession(options); await session.next();
+ */
+export class LiveSession implements AsyncIterator<Uint8Array> {
   readonly #options: LiveSessionOptions;
   #started: Promise<void> | undefined;
   #ws: WebSocketLike | undefined;
@@ -104,6 +114,8 @@ class LiveSession implements AsyncIterator<Uint8Array> {
   #pongs = 0;
   #drainTimer: ReturnType<typeof setTimeout> | undefined;
   #drainWake: (() => void) | undefined;
+  /** Ends a pending upgrade when the caller stops before the socket is open. */
+  readonly #cancelConnect = new AbortController();
 
   constructor(options: LiveSessionOptions) {
     this.#options = options;
@@ -126,6 +138,7 @@ class LiveSession implements AsyncIterator<Uint8Array> {
 
   async return(): Promise<IteratorResult<Uint8Array>> {
     this.#stopped = true;
+    this.#cancelConnect.abort();
     // The caller stopped reading: drop queued audio and close now, mid-connect included.
     await this.#receiver?.return();
     await this.#started?.catch(() => undefined);
@@ -142,6 +155,7 @@ class LiveSession implements AsyncIterator<Uint8Array> {
       WebSocket,
       connectTimeout: options.connectTimeout ?? DEFAULTS.connectTimeout,
       signal: options.signal,
+      cancel: this.#cancelConnect.signal,
     });
     this.#ws = ws;
     this.#extras = nodeExtras(ws);

@@ -139,6 +139,8 @@ export interface ConnectOptions {
   WebSocket: WebSocketConstructor;
   connectTimeout: number;
   signal: AbortSignal | undefined;
+  /** The SDK's own reason to give up (the reader left); rejects like an abort. */
+  cancel?: AbortSignal;
 }
 
 /**
@@ -148,8 +150,10 @@ export interface ConnectOptions {
  * @example const ws = await connect({ url, headers, WebSocket, connectTimeout: 30_000, signal });
  */
 export function connect(options: ConnectOptions): Promise<WebSocketLike> {
-  const { url, headers, signal, connectTimeout } = options;
-  if (signal?.aborted) return Promise.reject(new APIUserAbortError("Realtime TTS was aborted."));
+  const { url, headers, signal, cancel, connectTimeout } = options;
+  if (signal?.aborted || cancel?.aborted) {
+    return Promise.reject(new APIUserAbortError("Realtime TTS was aborted."));
+  }
   return new Promise((resolve, reject) => {
     let ws: WebSocketLike;
     try {
@@ -171,6 +175,7 @@ export function connect(options: ConnectOptions): Promise<WebSocketLike> {
       settled = true;
       clearTimeout(timer);
       signal?.removeEventListener("abort", onAbort);
+      cancel?.removeEventListener("abort", onAbort);
       ws.removeEventListener("open", onOpen);
       ws.removeEventListener("close", onClose);
       extras?.off("unexpected-response", onUnexpectedResponse);
@@ -224,6 +229,7 @@ export function connect(options: ConnectOptions): Promise<WebSocketLike> {
     ws.addEventListener("close", onClose);
     extras?.on("unexpected-response", onUnexpectedResponse as (...args: never[]) => void);
     signal?.addEventListener("abort", onAbort, { once: true });
+    cancel?.addEventListener("abort", onAbort, { once: true });
   });
 }
 

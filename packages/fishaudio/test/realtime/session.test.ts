@@ -12,6 +12,7 @@ import {
 } from "../../src/core/error.js";
 import type { LiveInput, LiveSessionOptions, WebSocketLike } from "../../src/realtime/index.js";
 import { streamLive } from "../../src/realtime/index.js";
+import { LiveSession } from "../../src/realtime/session.js";
 import {
   activeHandles,
   type Connection,
@@ -255,6 +256,45 @@ describe("streamLive on the wire", () => {
   it("rejects a URL that is not ws:// or wss:// before connecting", () => {
     assert.throws(() => live("http://127.0.0.1/v1/tts/live", ["Hi"]), ValidationError);
   });
+
+  it("rejects a bare string as input instead of speaking it letter by letter", () => {
+    assert.throws(() => live("ws://127.0.0.1/v1/tts/live", "Hello" as unknown as LiveInput), {
+      name: "ValidationError",
+      message: /pass \[text\]/,
+    });
+  });
+
+  it("gives up a pending upgrade at once when the reader leaves", async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => {
+      sockets.push(socket);
+      socket.resume();
+    });
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const { port } = silent.address() as { port: number };
+    try {
+      // The session itself: an AudioStream (an async generator) queues return() behind a
+      // pending next(), but a ReadableStream's cancel or a custom consumer may not.
+      const iterator = new LiveSession({
+        url: `ws://127.0.0.1:${port}/v1/tts/live`,
+        headers: HEADERS,
+        startFrame: START,
+        input: ["Hello"],
+      });
+      const pending = iterator.next().then(
+        () => "resolved",
+        () => "rejected",
+      );
+      while (sockets.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      const hungUp = new Promise((resolve) => sockets[0]!.once("close", resolve));
+      await iterator.return();
+      await hungUp; // the default 30 s connect timeout did not have to run out
+      assert.equal(await pending, "rejected");
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  });
 });
 
 describe("streamLive endings", () => {
@@ -287,6 +327,24 @@ describe("streamLive endings", () => {
     gate.resolve();
     await finalized.promise;
     assert.deepEqual(s.connections[0]!.frames.map(hex), [START_HEX, TEXT_HELLO]);
+  });
+
+  it("ends a read that is waiting for audio when the reader leaves", async () => {
+    const s = await server(async (c) => {
+      await c.nextFrame(); // start, then silence
+    });
+    const session = new LiveSession({
+      url: s.url,
+      headers: HEADERS,
+      startFrame: START,
+      input: ["Hi"],
+    });
+    const pending = session.next();
+    const c = await s.nextConnection();
+    await c.nextFrame();
+    await session.return();
+    assert.deepEqual(await pending, { done: true, value: undefined });
+    assert.equal((await c.closed).code, 1000);
   });
 
   it("stops pulling a synchronous input once the caller breaks", async () => {
