@@ -41,7 +41,7 @@ export class Progress {
   readonly #label: string;
   readonly #enabled: boolean;
   readonly #stream: Terminal;
-  readonly #started = performance.now();
+  #started = performance.now();
   #timer: ReturnType<typeof setInterval> | undefined;
   #bytes = 0;
   #seconds: number | undefined;
@@ -49,7 +49,7 @@ export class Progress {
   #lastDraw = 0;
   #drawn = false;
   #extra = "";
-  readonly #waiting: string;
+  #waiting: string;
 
   /** `waiting` is shown until the first byte arrives (default "waiting for audio"). */
   constructor(
@@ -68,6 +68,13 @@ export class Progress {
       this.#timer.unref();
       this.#draw();
     }
+  }
+
+  /** Starts the clock again (e.g. once the local server is up) with a new waiting text. */
+  restart(waiting: string): void {
+    this.#started = performance.now();
+    this.#waiting = waiting;
+    this.#draw();
   }
 
   /** Bytes received so far (total). */

@@ -57,6 +57,14 @@ export async function connect(values: Values, ctx: RunContext): Promise<Session>
 }
 
 /**
+ * What the progress line says while `connect` runs.
+ * @example new Progress("Synthesising", true, process.stderr, starting(values));
+ */
+export function starting(values: Values): string {
+  return flag(values, "local") ? "starting the local server" : "connecting";
+}
+
+/**
  * The --quiet / --json switches of a parsed command line.
  * @example const v = verbosity(values); if (!v.quiet) …
  */

@@ -3,11 +3,12 @@
  */
 import { writeFile } from "node:fs/promises";
 import { basename } from "node:path";
+import type { ASRResponse } from "../../index.js";
 import { connectionOptions, flag, str } from "../args.js";
 import { CliError } from "../errors.js";
 import { audioFile } from "../input.js";
-import { chatty, note, Progress, printJson } from "../output.js";
-import { connect, verbosity } from "../session.js";
+import { chatty, note, Progress } from "../output.js";
+import { connect, starting, verbosity } from "../session.js";
 import { type Segment, toSrt, toVtt } from "../subtitles.js";
 import type { Command } from "./command.js";
 
@@ -50,17 +51,13 @@ export const asr: Command = {
     const output = str(values, "output");
     const audio = await audioFile(file);
 
-    const { client } = await connect(values, ctx);
-    const name = file === "-" ? "stdin" : basename(file);
-    ctx.errors.rejected = `the server could not transcribe ${name}`;
-    const progress = new Progress(
-      "Transcribing",
-      chatty(v),
-      process.stderr,
-      "uploading and transcribing",
-    );
-    let result: Awaited<ReturnType<typeof client.asr.transcribe>>;
+    const progress = new Progress("Transcribing", chatty(v), process.stderr, starting(values));
+    let result: ASRResponse;
     try {
+      const { client } = await connect(values, ctx);
+      const name = file === "-" ? "stdin" : basename(file);
+      ctx.errors.rejected = `the server could not transcribe ${name}`;
+      progress.restart("uploading and transcribing");
       result = await client.asr.transcribe(
         {
           audio,
@@ -74,9 +71,6 @@ export const asr: Command = {
     }
 
     const text = render(kind, result);
-    if (kind === "json") {
-      if (output === undefined) return printJson(result);
-    }
     if (output !== undefined) {
       await writeFile(output, text);
       note(v, `Wrote ${output} (${result.duration.toFixed(1)} s of audio transcribed)`);

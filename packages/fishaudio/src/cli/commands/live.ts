@@ -8,7 +8,7 @@ import { connectionOptions, str } from "../args.js";
 import { AudioMeter } from "../audio-meter.js";
 import { CliError } from "../errors.js";
 import { chatty, note, Progress } from "../output.js";
-import { connect, verbosity } from "../session.js";
+import { connect, starting, verbosity } from "../session.js";
 import { type AudioSink, fileSink, speakerSink, stdoutSink } from "../sink.js";
 import type { Command } from "./command.js";
 import { requestFields, speechOptions, speechParams, unknownVoice } from "./speech-options.js";
@@ -49,10 +49,16 @@ export const live: Command = {
           ? stdoutSink()
           : await fileSink(output);
     // Redrawing a status line would garble what the user is typing, so only when piped.
-    const progress = new Progress("Streaming", chatty(v) && !interactive);
+    const progress = new Progress(
+      "Streaming",
+      chatty(v) && !interactive,
+      process.stderr,
+      starting(values),
+    );
     const meter = new AudioMeter(params.format, params.sampleRate);
     try {
       const { client } = await connect(values, ctx);
+      progress.restart("waiting for audio");
       ctx.errors.notFound = unknownVoice(params.referenceId);
       if (interactive) note(v, "Type a line and press Enter to hear it; Ctrl-D to finish.");
       const audio = client.tts.streamWebsocket(stdinLines(ctx.signal), {

@@ -6,7 +6,7 @@ import { AudioMeter } from "../audio-meter.js";
 import { CliError } from "../errors.js";
 import { readStdinText, readTextFile } from "../input.js";
 import { chatty, note, Progress, printJson } from "../output.js";
-import { connect, verbosity } from "../session.js";
+import { connect, starting, verbosity } from "../session.js";
 import { type AudioSink, fileSink, speakerSink, stdoutSink, teeSink } from "../sink.js";
 import type { Command } from "./command.js";
 import { requestFields, speechOptions, speechParams, unknownVoice } from "./speech-options.js";
@@ -55,10 +55,11 @@ export const tts: Command = {
     if (toStdout) sinks.push(stdoutSink());
     if (play) sinks.push(await speakerSink(ctx.signal));
     const sink = teeSink(sinks);
-    const progress = new Progress("Synthesising", chatty(v));
+    const progress = new Progress("Synthesising", chatty(v), process.stderr, starting(values));
     const meter = new AudioMeter(params.format, params.sampleRate);
     try {
       const { client } = await connect(values, ctx);
+      progress.restart("waiting for audio");
       ctx.errors.notFound = unknownVoice(params.referenceId);
       const audio = await client.tts.convert(
         { text, ...requestFields(params) },
