@@ -1,3 +1,4 @@
+export type { Logger } from "./context.js";
 export type * from "./engines/types.js";
 export { EngineUnavailableError, UnsupportedAudioError } from "./engines/types.js";
 export type { RateLimitOptions } from "./http/rate-limit.js";

@@ -54,20 +54,38 @@ export interface LocalServer {
   /** The owner user (the first user of the data directory). */
   userId: string;
   dataDir: string;
-  /** Adds a user with its own key (and `credits`, default `initialCredits`). */
+  /**
+   * Adds a user with its own key (and `credits`, default `initialCredits`).
+   * @example const { apiKey } = server.createUser({ nickname: "bob", credits: 5 });
+   */
   createUser(options?: { nickname?: string; credits?: number | string }): {
     userId: string;
     apiKey: string;
   };
-  /** Issues another key for a user (default: the owner). */
+  /**
+   * Issues another key for a user (default: the owner).
+   * @example const key = server.createApiKey();
+   */
   createApiKey(userId?: string): string;
-  /** Sets a user's balance, in credits. */
+  /**
+   * Sets a user's balance, in credits.
+   * @example server.setCredits(server.userId, 0); // the next TTS request gets 402
+   */
   setCredits(userId: string, credits: number | string): void;
-  /** A user's balance as the decimal string the wallet endpoint returns. */
+  /**
+   * A user's balance as the decimal string the wallet endpoint returns.
+   * @example server.getCredits(server.userId) // "999.99985"
+   */
   getCredits(userId: string): string;
-  /** The usage ledger (every charge, with the model header it was made under). */
+  /**
+   * The usage ledger (every charge, with the model header it was made under).
+   * @example server.usage().at(-1)?.model // "s2-pro"
+   */
   usage(userId?: string): UsageEntry[];
-  /** Stops accepting connections, ends open ones, and closes the database. */
+  /**
+   * Stops accepting connections, ends open ones, and closes the database.
+   * @example await server.close();
+   */
   close(): Promise<void>;
 }
 

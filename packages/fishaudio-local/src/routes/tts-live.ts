@@ -17,6 +17,8 @@ import { chargeTts } from "./tts.js";
 
 /** Pause producing once this much is queued on the socket (bytes). */
 const HIGH_WATER = 1024 * 1024;
+/** A connection that sends no `start` within this long is ended (finish/error). */
+export const START_TIMEOUT_MS = 30_000;
 
 type Event = Record<string, unknown> & { event?: unknown };
 
@@ -170,7 +172,13 @@ export function runLiveSession(
     }
   };
 
+  const startTimer = setTimeout(() => {
+    if (!session) fail(new HttpError(408, `No 'start' event within ${START_TIMEOUT_MS / 1000} s`));
+  }, START_TIMEOUT_MS);
+  startTimer.unref();
+
   ws.on("message", (data: RawData, isBinary: boolean) => {
+    clearTimeout(startTimer);
     let event: Event;
     try {
       event = parseFrame(data, isBinary);
@@ -181,6 +189,7 @@ export function runLiveSession(
     chain = chain.then(() => handle(event)).catch(fail);
   });
   ws.on("close", () => {
+    clearTimeout(startTimer);
     finished = true;
     abort.abort();
   });
