@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer } from "ws";
@@ -119,11 +120,25 @@ export function errorResponse(ctx: ServerContext, error: unknown): HttpError {
 export function createRequestHandler(ctx: ServerContext) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     const started = Date.now();
+    const requestId = randomBytes(8).toString("hex");
+    res.setHeader("X-Request-Id", requestId);
+    // A local development server: let browser apps call it (a key is still required).
+    res.setHeader("Access-Control-Allow-Origin", "*");
+    res.setHeader("Access-Control-Expose-Headers", "X-Request-Id, X-Fish-Model, Retry-After");
     res.on("finish", () => {
       ctx.log(
-        `${req.method} ${req.url?.split("?")[0]} ${res.statusCode} ${Date.now() - started}ms`,
+        `${req.method} ${req.url?.split("?")[0]} ${res.statusCode} ${Date.now() - started}ms id=${requestId}`,
       );
     });
+    if (req.method === "OPTIONS") {
+      res.writeHead(204, {
+        "Access-Control-Allow-Methods": "GET, POST, PATCH, DELETE, OPTIONS",
+        "Access-Control-Allow-Headers": "Authorization, Content-Type, model, traceparent",
+        "Access-Control-Max-Age": "600",
+      });
+      res.end();
+      return;
+    }
     route(ctx, req, res).catch((error: unknown) => {
       const failure = errorResponse(ctx, error);
       if (res.headersSent) {

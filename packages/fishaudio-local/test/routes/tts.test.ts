@@ -292,6 +292,16 @@ describe("POST /v1/tts", () => {
       await errorBody(res);
     });
 
+    it("every response carries a request id, and CORS preflights are answered", async () => {
+      const res = await t.call("GET", "/model/fake-low");
+      assert.match(res.headers.get("x-request-id") ?? "", /^[0-9a-f]{16}$/);
+      assert.equal(res.headers.get("access-control-allow-origin"), "*");
+      await res.arrayBuffer();
+      const preflight = await t.call("OPTIONS", "/v1/tts", { key: null });
+      assert.equal(preflight.status, 204);
+      assert.match(preflight.headers.get("access-control-allow-headers") ?? "", /model/);
+    });
+
     it("a wrong method is 405 and an unknown route 404", async () => {
       let res = await t.call("GET", "/v1/tts");
       assert.equal(res.status, 405);
