@@ -151,6 +151,8 @@ export class TTS extends APIResource {
       headers: this._client.buildHeaders({ model }),
       input: textStream,
       signal: params.signal,
+      // The upgrade response plays the part of HTTP's response headers: same bound.
+      connectTimeout: this._client.timeout,
     };
     if (referencesAreBytes(resolved.references)) {
       const startFrame = encodeStartFrame(resolved, bytesReferences(resolved.references));
