@@ -2,6 +2,7 @@ import { WebSocketError } from "../core/error.js";
 import { parseServerFrame } from "./frames.js";
 import {
   CLOSED,
+  type EarlyEvent,
   errorText,
   type NodeSocketExtras,
   nodeExtras,
@@ -15,6 +16,8 @@ export interface ReceiverOptions {
   maxQueuedBytes: number;
   /** Called once when the stream's outcome is known (finish, error, close), before it is read. */
   onSettled?: () => void;
+  /** Events the socket emitted before this receiver existed; replayed first, in order. */
+  earlyEvents?: EarlyEvent[];
 }
 
 type Outcome = { error: Error | undefined };
@@ -56,6 +59,10 @@ export class AudioReceiver implements AsyncIterator<Uint8Array> {
     ws.addEventListener("close", this.#onClose);
     ws.addEventListener("error", this.#onError);
     this.#attached = true;
+    for (const early of options.earlyEvents ?? []) {
+      if (early.type === "message") this.#onMessage(early.event);
+      else this.#onClose(early.event);
+    }
     if (ws.readyState === CLOSED) {
       this.#settle(new WebSocketError("The WebSocket is already closed; no audio can arrive."));
     }

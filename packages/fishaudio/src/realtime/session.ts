@@ -149,7 +149,7 @@ export class LiveSession implements AsyncIterator<Uint8Array> {
   async #start(): Promise<void> {
     const options = this.#options;
     const WebSocket = options.WebSocket ?? (await resolveWebSocket(currentEnvironment()));
-    const ws = await connect({
+    const { ws, takeEarlyEvents } = await connect({
       url: options.url,
       headers: options.headers,
       WebSocket,
@@ -159,8 +159,14 @@ export class LiveSession implements AsyncIterator<Uint8Array> {
     });
     this.#ws = ws;
     this.#extras = nodeExtras(ws);
-    this.#closed = new Promise((resolve) => ws.addEventListener("close", () => resolve()));
+    this.#closed = new Promise((resolve) => {
+      if (ws.readyState === CLOSED) resolve();
+      else ws.addEventListener("close", () => resolve());
+    });
+    // Everything from here to the receiver's listeners runs without yielding, so no event can
+    // slip between the early buffer and the receiver.
     this.#receiver = new AudioReceiver(ws, {
+      earlyEvents: takeEarlyEvents(),
       maxQueuedBytes: options.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES,
       // Close as soon as the outcome is known, even if the reader is still behind.
       onSettled: () => void this.#close(),

@@ -133,6 +133,22 @@ async function loadWs(): Promise<WebSocketConstructor | undefined> {
   }
 }
 
+/** A message or close the socket emitted before anyone read it (see {@link OpenSocket}). */
+export type EarlyEvent =
+  | { type: "message"; event: { data?: unknown } }
+  | { type: "close"; event: { code?: number; reason?: string } };
+
+/**
+ * An open socket plus what it emitted between the upgrade and the first reader. Frames that
+ * arrive in the same read as the 101 response are emitted by `ws` before the caller's code
+ * after `await connect()` can run, so connect() keeps them until `takeEarlyEvents()`.
+ */
+export interface OpenSocket {
+  ws: WebSocketLike;
+  /** Stops buffering and returns what was buffered, in order. Call once, then listen. */
+  takeEarlyEvents(): EarlyEvent[];
+}
+
 export interface ConnectOptions {
   url: string;
   headers: Record<string, string>;
@@ -149,7 +165,7 @@ export interface ConnectOptions {
  * becomes a WebSocketError after `connectTimeout`, and the caller's abort an APIUserAbortError.
  * @example const ws = await connect({ url, headers, WebSocket, connectTimeout: 30_000, signal });
  */
-export function connect(options: ConnectOptions): Promise<WebSocketLike> {
+export function connect(options: ConnectOptions): Promise<OpenSocket> {
   const { url, headers, signal, cancel, connectTimeout } = options;
   if (signal?.aborted || cancel?.aborted) {
     return Promise.reject(new APIUserAbortError("Realtime TTS was aborted."));
@@ -169,6 +185,18 @@ export function connect(options: ConnectOptions): Promise<WebSocketLike> {
     if (!nodeExtras(ws)) ws.binaryType = "arraybuffer";
     const extras = nodeExtras(ws);
     let settled = false;
+    let opened = false;
+    const early: EarlyEvent[] = [];
+    const onEarlyMessage = (event: { data?: unknown }) => early.push({ type: "message", event });
+    const onEarlyClose = (event: { code?: number; reason?: string }) => {
+      if (opened) early.push({ type: "close", event });
+    };
+    const stopBuffering = () => {
+      ws.removeEventListener("message", onEarlyMessage);
+      ws.removeEventListener("close", onEarlyClose);
+    };
+    ws.addEventListener("message", onEarlyMessage);
+    ws.addEventListener("close", onEarlyClose);
 
     const settle = (error: Error | undefined) => {
       if (settled) return;
@@ -180,12 +208,20 @@ export function connect(options: ConnectOptions): Promise<WebSocketLike> {
       ws.removeEventListener("close", onClose);
       extras?.off("unexpected-response", onUnexpectedResponse);
       if (!error) {
+        opened = true;
         // Swap in a no-op first: with `ws`, an 'error' event nobody listens to is thrown.
         ws.addEventListener("error", ignore);
         ws.removeEventListener("error", onError);
-        resolve(ws);
+        resolve({
+          ws,
+          takeEarlyEvents: () => {
+            stopBuffering();
+            return early.splice(0);
+          },
+        });
         return;
       }
+      stopBuffering();
       // The error listener stays: `ws` throws on an 'error' event nobody listens to, and the
       // abandoned handshake still emits one.
       abandon(ws);

@@ -165,6 +165,29 @@ describe("streamLive on the wire", () => {
     assert.deepEqual(received, [1], "audio before the error is still delivered");
   });
 
+  it("reports a finish/error the server sends together with the upgrade response", async () => {
+    // Sent from the connection handler, these bytes reach the client in the same read as the
+    // 101 response, before the client has a chance to send anything.
+    const s = await server((c) => {
+      c.sendEvent({ event: "finish", reason: "error", message: "too many sessions" });
+      c.ws.close(1000);
+    });
+    const error = await rejection(live(s.url, ["Hello"]).collect());
+    assert.ok(error instanceof WebSocketError, String(error));
+    assert.equal(error.reason, "error");
+    assert.equal(error.serverMessage, "too many sessions");
+  });
+
+  it("reports a close that comes with the upgrade response", async () => {
+    const s = await server((c) => {
+      c.ws.close(4003, "busy");
+    });
+    const error = await rejection(live(s.url, ["Hello"]).collect());
+    assert.ok(error instanceof WebSocketError, String(error));
+    assert.equal(error.code, 4003);
+    assert.equal(error.serverMessage, "busy");
+  });
+
   it("throws WebSocketError with the close code and reason when the socket closes without finish", async () => {
     const s = await server(async (c) => {
       await c.nextFrame();
