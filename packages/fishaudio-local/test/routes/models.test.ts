@@ -187,6 +187,16 @@ describe("/model", () => {
     res = await t.call("PATCH", `/model/${created._id}`);
     assert.equal(res.status, 200);
 
+    res = await t.call("PATCH", `/model/${created._id}`, msgpack({ title: "Packed", description: null }));
+    assert.equal(res.status, 200);
+    res = await t.call("PATCH", `/model/${created._id}`, json({ tags: ["j1", "j2"], visibility: "private" }));
+    assert.equal(res.status, 200);
+    entity = (await (await t.call("GET", `/model/${created._id}`)).json()) as Entity;
+    assert.equal(entity.title, "Packed");
+    assert.equal(entity.description, "new words");
+    assert.deepEqual(entity.tags, ["j1", "j2"]);
+    assert.equal(entity.visibility, "private");
+
     res = await t.call("DELETE", `/model/${created._id}`);
     assert.equal(res.status, 200);
     res = await t.call("GET", `/model/${created._id}`);

@@ -89,6 +89,7 @@ describe("tts.convert against fishaudio-local", () => {
           assert.ok(error instanceof NotFoundError);
           assert.equal(error.status, 404);
           assert.match(error.message, /no-such-voice/);
+          assert.match(error.requestId ?? "", /^[0-9a-f]{16}$/);
           return true;
         },
       );
