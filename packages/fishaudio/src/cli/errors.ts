@@ -79,14 +79,7 @@ export function diagnose(error: unknown, context: ErrorContext = {}): Diagnosis 
     return { message: `invalid ${error.message}`, exitCode: ExitCode.usage };
   }
   if (error instanceof APIError) return diagnoseApi(error, context);
-  if (error instanceof WebSocketError) {
-    const detail = error.serverMessage ?? error.message;
-    const where = context.baseUrl ? ` with ${context.baseUrl}` : "";
-    return {
-      message: `the realtime session${where} failed: ${detail}`,
-      exitCode: ExitCode.network,
-    };
-  }
+  if (error instanceof WebSocketError) return diagnoseSocket(error, context);
   if (error instanceof FishAudioError) {
     if (/api key/i.test(error.message)) {
       return { message: `no API key: ${KEY_HELP}`, exitCode: ExitCode.auth };
@@ -118,11 +111,8 @@ function diagnoseApi(error: APIError, context: ErrorContext): Diagnosis {
   }
   if (error instanceof APIConnectionError) {
     const code = causeCode(error);
-    const hint = context.local
-      ? "the local server stopped unexpectedly"
-      : "check FISH_BASE_URL and your network, or use --local";
     return {
-      message: `could not connect to ${where}${code ? ` (${code})` : ""}: ${hint}`,
+      message: `could not connect to ${where}${code ? ` (${code})` : ""}: ${connectHint(context)}`,
       exitCode: ExitCode.network,
     };
   }
@@ -171,6 +161,35 @@ function diagnoseApi(error: APIError, context: ErrorContext): Diagnosis {
     message: `${where} answered HTTP ${error.status ?? "?"}${detail}`,
     exitCode: ExitCode.failure,
   };
+}
+
+function diagnoseSocket(error: WebSocketError, context: ErrorContext): Diagnosis {
+  const detail = error.serverMessage ?? error.message;
+  if (error.reason === "error") {
+    // The server understood the session and refused it (unknown voice, bad options, …).
+    if (context.notFound && /not found/i.test(detail)) {
+      return { message: context.notFound, exitCode: ExitCode.notFound };
+    }
+    return {
+      message: `the server ended the realtime session: ${detail}`,
+      exitCode: ExitCode.failure,
+    };
+  }
+  const code = causeCode(error);
+  if (code && /^E[A-Z]+$/.test(code) && context.baseUrl) {
+    return {
+      message: `could not connect to ${context.baseUrl} (${code}): ${connectHint(context)}`,
+      exitCode: ExitCode.network,
+    };
+  }
+  const where = context.baseUrl ? ` with ${context.baseUrl}` : "";
+  return { message: `the realtime session${where} failed: ${detail}`, exitCode: ExitCode.network };
+}
+
+function connectHint(context: ErrorContext): string {
+  return context.local
+    ? "the local server stopped unexpectedly"
+    : "check FISH_BASE_URL and your network, or use --local";
 }
 
 /** ": <server message>" when the body carried one beyond the bare status. */

@@ -96,6 +96,29 @@ describe("diagnose", () => {
     });
   });
 
+  it("tells a refused realtime session from an unreachable server", () => {
+    const refused = new WebSocketError("ended", {
+      reason: "error",
+      serverMessage: "Voice 'v' not found",
+    });
+    assert.deepEqual(diagnose(refused, { baseUrl: url, notFound: 'voice "v" not found' }), {
+      message: 'voice "v" not found',
+      exitCode: ExitCode.notFound,
+    });
+    const other = new WebSocketError("ended", { reason: "error", serverMessage: "text too long" });
+    assert.deepEqual(diagnose(other, { baseUrl: url }), {
+      message: "the server ended the realtime session: text too long",
+      exitCode: ExitCode.failure,
+    });
+    const cause = Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" });
+    const down = new WebSocketError("Could not connect", { cause });
+    assert.equal(
+      diagnose(down, { baseUrl: url }).message,
+      `could not connect to ${url} (ECONNREFUSED): check FISH_BASE_URL and your network, or use --local`,
+    );
+    assert.equal(diagnose(down, { baseUrl: url }).exitCode, ExitCode.network);
+  });
+
   it("keeps the stack of an unexpected error for FISHAUDIO_DEBUG only", () => {
     const found = diagnose(new RangeError("boom"));
     assert.match(found.message, /^unexpected error: boom \(run with FISHAUDIO_DEBUG=1/);

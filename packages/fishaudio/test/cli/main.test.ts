@@ -101,6 +101,15 @@ describe("fishaudio (entry point)", () => {
       new RegExp(`^fishaudio: could not connect to ${url} \\(ECONNREFUSED\\): check FISH_BASE_URL`),
     );
     assert.ok(!hasStack(run.stderr));
+    const live = await runCli(["live", "-o", "-"], {
+      env: { FISH_API_KEY: "k", FISH_BASE_URL: url },
+      input: "Hello\n",
+    });
+    assert.equal(live.code, 5);
+    assert.match(
+      live.stderr,
+      new RegExp(`^fishaudio: could not connect to ${url} \\(ECONNREFUSED\\)`),
+    );
   });
 
   it("rejects unknown commands and options with exit 2 and a pointer to help", async () => {

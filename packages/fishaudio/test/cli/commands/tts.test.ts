@@ -193,6 +193,18 @@ describe("fishaudio live", () => {
     assert.match(heard, /second/);
   });
 
+  it("fails clearly for an unknown voice, leaving no file", async () => {
+    const path = join(dir, "live-missing.mp3");
+    const run = await runCli(["live", "--voice", "no-such-voice", "-o", path], {
+      env,
+      input: "Hi\n",
+    });
+    assert.equal(run.code, 4);
+    assert.match(run.stderr, /^fishaudio: voice "no-such-voice" not found/);
+    assert.ok(!hasStack(run.stderr));
+    assert.ok(!existsSync(path));
+  });
+
   it("streams to stdout with -o -", async () => {
     const run = await runCli(["live", "-o", "-", "--format", "wav"], {
       env,
