@@ -105,8 +105,9 @@ async function run(argv: string[], ctx: RunContext): Promise<number> {
     const found = sub !== undefined ? entry.subcommands[sub] : undefined;
     if (!found) {
       if (sub === undefined) {
-        process.stdout.write(groupHelp(entry));
+        // Asked for: help on stdout. Missing subcommand: the same text as a usage error.
         const asked = rest.includes("--help") || rest.includes("-h");
+        (asked ? process.stdout : process.stderr).write(groupHelp(entry));
         return asked ? ExitCode.ok : ExitCode.usage;
       }
       throw new CliError(

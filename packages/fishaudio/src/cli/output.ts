@@ -89,12 +89,12 @@ export class Progress {
 
   /** Records a received chunk and the audio seconds counted so far (if known). */
   received(bytes: number, audioSeconds?: number): void {
-    if (this.#firstAudio === undefined && bytes > 0) {
-      this.#firstAudio = (performance.now() - this.#started) / 1000;
-    }
+    const first = this.#firstAudio === undefined && bytes > 0;
+    if (first) this.#firstAudio = (performance.now() - this.#started) / 1000;
     this.#bytes += bytes;
     this.#seconds = audioSeconds;
-    if (performance.now() - this.#lastDraw >= 100) this.#draw();
+    // At most ten redraws a second, but the first audio shows at once.
+    if (first || performance.now() - this.#lastDraw >= 100) this.#draw();
   }
 
   /** Sets a short status shown after the numbers, e.g. "line 3". */

@@ -78,7 +78,9 @@ export const live: Command = {
     }
     progress.stop();
     if (progress.bytes > 0) {
-      note(v, `Wrote ${output === undefined ? "the speakers" : output}: ${progress.summary()}`);
+      const done =
+        output === undefined ? "Played" : output === "-" ? "Wrote stdout" : `Wrote ${output}`;
+      note(v, `${done}: ${progress.summary()}`);
     }
   },
 };

@@ -78,8 +78,13 @@ export const tts: Command = {
       throw error;
     }
     progress.stop();
-    const where = output && output !== "-" ? output : play ? "the speakers" : "stdout";
-    note(v, `Wrote ${where}: ${progress.summary()}`);
+    const toFile = output !== undefined && output !== "-";
+    const done = toFile
+      ? `Wrote ${output}${play ? " and played it" : ""}`
+      : play
+        ? "Played"
+        : "Wrote stdout";
+    note(v, `${done}: ${progress.summary()}`);
     if (v.json) {
       printJson({
         output: output ?? null,
