@@ -50,11 +50,7 @@ export const tts: Command = {
       throw new CliError("--json prints on stdout, so it needs -o FILE or --play for the audio");
     }
 
-    const sinks: AudioSink[] = [];
-    if (output !== undefined && output !== "-") sinks.push(await fileSink(output));
-    if (toStdout) sinks.push(stdoutSink());
-    if (play) sinks.push(await speakerSink(ctx.signal));
-    const sink = teeSink(sinks);
+    const sink = await openSinks(output, toStdout, play, ctx.signal);
     const progress = new Progress("Synthesising", chatty(v), process.stderr, starting(values));
     const meter = new AudioMeter(params.format, params.sampleRate);
     try {
@@ -96,6 +92,25 @@ export const tts: Command = {
     }
   },
 };
+
+/** Every destination asked for; if one cannot be opened, the ones already open are undone. */
+async function openSinks(
+  output: string | undefined,
+  toStdout: boolean,
+  play: boolean,
+  signal: AbortSignal,
+): Promise<AudioSink> {
+  const sinks: AudioSink[] = [];
+  try {
+    if (play) sinks.push(await speakerSink(signal));
+    if (output !== undefined && output !== "-") sinks.push(await fileSink(output));
+    if (toStdout) sinks.push(stdoutSink());
+  } catch (error) {
+    await teeSink(sinks).abort();
+    throw error;
+  }
+  return teeSink(sinks);
+}
 
 function round(seconds: number | undefined): number | null {
   return seconds === undefined ? null : Math.round(seconds * 1000) / 1000;

@@ -174,9 +174,11 @@ describe("fishaudio tts", () => {
   });
 
   it("says how to get a player when there is none", async () => {
-    const run = await runCli(["tts", "Hi", "--play"], { env: { ...env, PATH: "" } });
+    const path = join(dir, "unplayed.mp3");
+    const run = await runCli(["tts", "Hi", "--play", "-o", path], { env: { ...env, PATH: "" } });
     assert.equal(run.code, 1);
     assert.match(run.stderr, /no audio player found: .*ffplay.*mpv.*-o FILE/);
+    assert.ok(!existsSync(path), "nothing was written");
   });
 });
 
