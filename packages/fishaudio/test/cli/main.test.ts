@@ -1,11 +1,23 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { spawn } from "node:child_process";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+} from "node:fs";
+import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { ensureBuilt, finished, hasStack, runCli, startCli } from "./run-cli.js";
+import { CLI, ensureBuilt, finished, hasStack, runCli, startCli } from "./run-cli.js";
+
+const require = createRequire(import.meta.url);
 
 const pkg = JSON.parse(
   readFileSync(join(dirname(fileURLToPath(import.meta.url)), "..", "..", "package.json"), "utf8"),
@@ -131,6 +143,33 @@ describe("fishaudio (entry point)", () => {
     const run = await runCli(["--quiet", "credits", "--json", "--bogus"]);
     assert.equal(run.code, 2);
     assert.match(run.stderr, /unknown option --bogus; see `fishaudio credits --help`/);
+  });
+});
+
+describe("without fishaudio-local installed", () => {
+  it("says to npm install it, for --local and for serve", async () => {
+    // The built command alone, beside its one dependency, as in a project without the server.
+    const solo = mkdtempSync(join(tmpdir(), "fishaudio-cli-solo-"));
+    try {
+      mkdirSync(join(solo, "node_modules"));
+      symlinkSync(
+        dirname(dirname(require.resolve("@msgpack/msgpack/package.json"))),
+        join(solo, "node_modules", "@msgpack"),
+      );
+      copyFileSync(CLI, join(solo, "main.js"));
+      for (const args of [["tts", "--local", "Hi", "-o", join(solo, "a.mp3")], ["serve"]]) {
+        const child = spawn(process.execPath, [join(solo, "main.js"), ...args], { cwd: solo });
+        const run = await finished(child);
+        assert.equal(run.code, 1, run.stderr);
+        assert.equal(
+          run.stderr,
+          "fishaudio: the local server is not installed: run `npm install fishaudio-local`, then retry\n",
+        );
+      }
+      assert.ok(!existsSync(join(solo, "a.mp3")));
+    } finally {
+      rmSync(solo, { recursive: true, force: true });
+    }
   });
 });
 
