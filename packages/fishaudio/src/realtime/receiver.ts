@@ -9,7 +9,9 @@ import {
   type WebSocketLike,
 } from "./socket.js";
 
-export const DEFAULT_MAX_QUEUED_BYTES = 8 * 1024 * 1024;
+// About 2 minutes of 128 kbps mp3 or 20 s of 44.1 kHz wav: plenty to ride out a slow reader,
+// small enough that the garbage of a long stream stays modest.
+export const DEFAULT_MAX_QUEUED_BYTES = 2 * 1024 * 1024;
 
 export interface ReceiverOptions {
   /** Above this many unread bytes the socket stops reading (where it can) until half is read. */

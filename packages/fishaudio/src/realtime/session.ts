@@ -34,7 +34,7 @@ export interface LiveSessionOptions {
   pingInterval?: number;
   /** The connection counts as dead after this long without a pong or any frame (default 60 000). */
   pongTimeout?: number;
-  /** Unread audio bytes above which the socket stops reading (default 8 MiB). */
+  /** Unread audio bytes above which the socket stops reading (default 2 MiB). */
   maxQueuedBytes?: number;
   /** Outgoing bytes buffered in the socket above which the input is no longer pulled (default 1 MiB). */
   maxBufferedSendBytes?: number;
