@@ -42,11 +42,15 @@ export async function runChild<T>(
     err += d;
   });
   const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-  const [code] = (await once(child, "exit")) as [number | null];
+  const [code, signal] = (await once(child, "exit")) as [number | null, string | null];
   clearTimeout(timer);
   const last = out.trim().split("\n").at(-1) ?? "";
   if (code !== 0) {
-    throw new Error(`${script} exited with ${code}: ${tail(err || out)}`);
+    const how =
+      signal === "SIGKILL"
+        ? `was killed after ${timeoutMs / 1000} s`
+        : `exited with ${code ?? signal}`;
+    throw new Error(`${script} ${how}: ${tail(err || out)}`);
   }
   try {
     return JSON.parse(last) as T;

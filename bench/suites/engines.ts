@@ -61,7 +61,7 @@ export const enginesTtsSuite: Suite = {
     const server = await sharedServer();
     const v = await engineVoices(quick);
     const ids = englishVoices(v, quick);
-    const reps = quick ? 2 : 5;
+    const reps = quick ? 2 : 3;
     const rows: string[][] = [];
     const worst = new Map<
       string,
@@ -156,7 +156,7 @@ export const enginesRealtimeSuite: Suite = {
     const v = await engineVoices(quick);
     const ids = englishVoices(v, quick);
     const formats = quick ? ["mp3"] : ["pcm", "mp3", "opus"];
-    const reps = quick ? 2 : 4;
+    const reps = quick ? 2 : 3;
     const words = SENTENCE_200.split(" ");
     const rows: string[][] = [];
     let worst = 0;
@@ -234,10 +234,10 @@ interface AsrResult {
 export const enginesAsrSuite: Suite = {
   name: "engines.asr",
   title: "Local ASR: RTF and WER on jfk.wav and on a ten-sentence TTS → ASR round trip",
-  async run({ quick }) {
+  async run() {
     const r = await runChild<AsrResult>("children/engines.ts", {
       mode: "asr",
-      reps: quick ? 2 : 3,
+      reps: 2,
       jfkPath: path.resolve(JFK),
     });
     const rtf = r.jfk.warmMs.median / 1000 / r.jfk.duration;

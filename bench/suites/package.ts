@@ -4,10 +4,11 @@
  */
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import zlib from "node:zlib";
-import { benchDir, repoDir } from "../lib/child.js";
+import { repoDir } from "../lib/child.js";
 import { type DetailTable, type TargetResult, verdict } from "../lib/report.js";
 import { fmt, fmtSummary, summarize } from "../lib/stats.js";
 import type { Suite } from "../lib/suite.js";
@@ -29,10 +30,15 @@ function newestMtime(dir: string): number {
 /**
  * The module specifiers to time. The package's own dist/ when it is up to date with src/;
  * otherwise a private build of the same library entries with the same settings as tsup's
- * (ESM, platform neutral, dependencies external) under bench/.build — the shared dist/ is never
+ * (ESM, platform neutral, dependencies external) in a temp directory — the shared dist/ is never
  * rebuilt from here, because other work may be reading it.
  */
-async function builtEntries(): Promise<{ main: string; node: string; note: string }> {
+async function builtEntries(): Promise<{
+  main: string;
+  node: string;
+  note: string;
+  tempDir?: string;
+}> {
   const dist = path.join(sdkDir, "dist/index.js");
   const fresh =
     fs.existsSync(dist) && fs.statSync(dist).mtimeMs >= newestMtime(path.join(sdkDir, "src"));
@@ -42,7 +48,7 @@ async function builtEntries(): Promise<{ main: string; node: string; note: strin
       node: "fishaudio/node",
       note: "packages/fishaudio/dist/ (up to date with src/)",
     };
-  const outdir = path.join(benchDir, ".build/fishaudio");
+  const outdir = path.join(os.tmpdir(), `fishaudio-bench-build-${process.pid}`);
   fs.rmSync(outdir, { recursive: true, force: true });
   const esbuild = await import("esbuild");
   await esbuild.build({
@@ -56,13 +62,16 @@ async function builtEntries(): Promise<{ main: string; node: string; note: strin
     format: "esm",
     platform: "neutral",
     target: "node20",
-    external: ["ws", "fishaudio-local", "@msgpack/msgpack", "node:*"],
+    // @msgpack/msgpack is bundled in: a temp directory cannot resolve it from node_modules.
+    external: ["ws", "fishaudio-local", "node:*"],
+    mainFields: ["module", "main"],
     logLevel: "silent",
   });
   return {
+    tempDir: outdir,
     main: pathToFileURL(path.join(outdir, "index.js")).href,
     node: pathToFileURL(path.join(outdir, "node/index.js")).href,
-    note: "dist/ was older than src/, so the library entries were built privately with tsup's settings (esbuild, ESM, dependencies external) into bench/.build",
+    note: "dist/ was older than src/, so the library entries were built privately with tsup's settings (esbuild, ESM, platform neutral; @msgpack/msgpack bundled in) into a temp directory",
   };
 }
 
@@ -158,6 +167,7 @@ export const packageSuite: Suite = {
       withNode.push(spawnMs(importNode));
       inProc.push(inProcessImportMs(built.main));
     }
+    if (built.tempDir) fs.rmSync(built.tempDir, { recursive: true, force: true });
     const b = summarize(base);
     const s = summarize(withSdk);
     const n = summarize(withNode);
