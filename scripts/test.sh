@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 mode="${1:-fast}"
 
 if [ "$mode" = "fast" ]; then
-  npx biome ci .
+  npx biome ci --colors=off .
   npm run typecheck
   npm run build
   npm run check:package
@@ -24,5 +24,5 @@ fi
 # Tests run straight from src/ (the fishaudio-source export condition maps package names to
 # their TypeScript sources); the CLI and packaging tests use the built dist/ on purpose.
 # shellcheck disable=SC2086
-exec node --conditions=fishaudio-source --import tsx --test \
+NO_COLOR=1 exec node --conditions=fishaudio-source --import tsx --test \
   --test-concurrency=2 --test-timeout=300000 --test-reporter=spec $files

@@ -7,6 +7,9 @@ export default defineConfig([
     entry: { index: "src/index.ts", "node/index": "src/node/index.ts" },
     format: ["esm", "cjs"],
     dts: { compilerOptions: { ignoreDeprecations: "6.0" } },
+    // Shared chunks, so that fishaudio/node and the main entry share one copy of the error
+    // classes (instanceof FishAudioError must hold across entries, in CJS too).
+    splitting: true,
     sourcemap: true,
     clean: true,
     target: "node20",
