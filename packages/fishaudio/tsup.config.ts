@@ -10,6 +10,8 @@ export default defineConfig([
     // Shared chunks, so that fishaudio/node and the main entry share one copy of the error
     // classes (instanceof FishAudioError must hold across entries, in CJS too).
     splitting: true,
+    // Keep the node: prefix: Deno and bundlers need it to recognise built-ins.
+    removeNodeProtocol: false,
     sourcemap: true,
     clean: true,
     target: "node20",
