@@ -74,6 +74,8 @@ export interface RunOptions {
   /** Bytes or text written to stdin, which is then closed. */
   input?: string | Uint8Array;
   cwd?: string;
+  /** Leave stdin open (the test writes to child.stdin itself). */
+  openStdin?: boolean;
 }
 
 /** Runs `fishaudio ...args` to completion. FISH_* variables come only from `options.env`. */
@@ -95,7 +97,7 @@ export function startCli(args: string[], options: RunOptions = {}) {
     stdio: ["pipe", "pipe", "pipe"],
   });
   if (options.input !== undefined) child.stdin.end(options.input);
-  else child.stdin.end();
+  else if (!options.openStdin) child.stdin.end();
   return child;
 }
 

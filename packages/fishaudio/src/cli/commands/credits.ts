@@ -33,8 +33,11 @@ export const credits: Command = {
     if (verbosity(values).json) return printJson({ credits: balance, package: pkg });
     const lines = [`Credits:  ${balance.credit}`];
     if (pkg) {
-      const ends = pkg.finishedAt ? `, until ${pkg.finishedAt}` : "";
-      lines.push(`Package:  ${pkg.type} (${pkg.balance} of ${pkg.total} left${ends})`);
+      const left = pkg.total > 0 ? `, ${pkg.balance} of ${pkg.total} left` : "";
+      // A far-future end (the local server says 9999) is no end worth printing.
+      const ends =
+        pkg.finishedAt && !pkg.finishedAt.startsWith("9999") ? `, until ${pkg.finishedAt}` : "";
+      lines.push(`Package:  ${pkg.type}${left}${ends}`);
     } else {
       lines.push("Package:  none");
     }

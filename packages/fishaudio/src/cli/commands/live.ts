@@ -24,8 +24,8 @@ export const live: Command = {
     usage: "",
     summary:
       "Speak text as you type it, over the realtime WebSocket. Each line of stdin is\n" +
-      'spoken when you press Enter; Ctrl-D ends. Audio goes to -o FILE ("-" for stdout)\n' +
-      "or, by default, the speakers.",
+      "spoken when you press Enter; Ctrl-D ends the session, Ctrl-C stops at once (a file\n" +
+      'keeps what was spoken). Audio goes to -o FILE ("-" for stdout) or the speakers.',
     options: { ...liveSpeechOptions, ...connectionOptions },
     examples: [
       "fishaudio live",
@@ -73,7 +73,9 @@ export const live: Command = {
       await sink.close();
     } catch (error) {
       progress.stop();
-      await sink.abort();
+      // Ctrl-C is how many people end a live session: keep what was already spoken.
+      if (ctx.signal.aborted && progress.bytes > 0) await sink.close();
+      else await sink.abort();
       throw error;
     }
     progress.stop();

@@ -50,7 +50,12 @@ export const serve: Command = {
     const logger =
       v.quiet || v.json
         ? undefined
-        : (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+        : (line: string) => {
+            // The banner below already says where it listens.
+            if (!line.startsWith("listening on ")) {
+              process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+            }
+          };
     const server = await startLocalServer({
       host,
       port,

@@ -6,13 +6,14 @@ import {
   mkdtempSync,
   readFileSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { type LocalServer, startServer } from "fishaudio-local";
-import { ensureBuilt, hasStack, measure, runCli } from "../run-cli.js";
+import { ensureBuilt, finished, hasStack, measure, runCli, startCli } from "../run-cli.js";
 
 let server: LocalServer;
 let dir: string;
@@ -205,6 +206,23 @@ describe("fishaudio live", () => {
     assert.match(run.stderr, /^fishaudio: voice "no-such-voice" not found/);
     assert.ok(!hasStack(run.stderr));
     assert.ok(!existsSync(path));
+  });
+
+  it("keeps what was spoken when interrupted with Ctrl-C (SIGINT)", async () => {
+    const path = join(dir, "interrupted.mp3");
+    const child = startCli(["live", "-o", path], { env, openStdin: true });
+    const done = finished(child);
+    child.stdin.write("This line is spoken before the interrupt.\n");
+    // Wait until audio has reached the file (stdin stays open, as when someone is typing).
+    for (let i = 0; i < 600 && !(existsSync(path) && statSync(path).size > 12_000); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    child.kill("SIGINT");
+    const run = await done;
+    assert.equal(run.code, 130, run.stderr);
+    assert.equal(run.stderr, "fishaudio: interrupted\n");
+    const audio = await measure(readFileSync(path));
+    assert.ok(audio.seconds > 0.5, `kept ${audio.seconds} s`);
   });
 
   it("streams to stdout with -o -", async () => {
