@@ -31,14 +31,15 @@ export class AsrEngine {
   private readonly modelDir: string;
   private nextId = 1;
 
-  constructor(options: { modelDir?: string } = {}) {
+  constructor(options: { modelDir?: string; maxUtteranceSeconds?: number } = {}) {
     this.modelDir = options.modelDir ?? DEFAULT_MODEL_DIR;
+    const maxUtteranceSeconds = options.maxUtteranceSeconds ?? 30;
     this.pool = new HelperPool({
       name: "pocketsphinx",
       size: 1,
       recycleAfter: Number.POSITIVE_INFINITY,
       create: workerHelpers(siblingScript("asr-worker"), () => ({
-        data: { modelDir: this.modelDir } satisfies AsrWorkerData,
+        data: { modelDir: this.modelDir, maxUtteranceSeconds } satisfies AsrWorkerData,
       })),
     });
   }
