@@ -25,6 +25,7 @@ export default defineConfig([
     clean: false,
     target: "node20",
     platform: "node",
+    removeNodeProtocol: false,
     banner: { js: "#!/usr/bin/env node" },
     external: ["ws", "fishaudio-local"],
   },
