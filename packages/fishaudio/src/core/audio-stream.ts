@@ -14,12 +14,27 @@ export class AudioStream implements AsyncIterable<Uint8Array> {
     this.#source = source;
   }
 
-  /** Yields each non-empty chunk in order, as soon as it arrives. */
-  async *[Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
-    const source = this.#take();
-    for await (const chunk of source) {
-      if (chunk.byteLength > 0) yield chunk;
-    }
+  /**
+   * Yields each non-empty chunk in order, as soon as it arrives.
+   *
+   * Written by hand rather than as an async generator: a generator queues `return()` behind a
+   * pending `next()`, so cancelling a reader mid-read would wait for the next chunk. Here
+   * `return()` reaches the source at once, which closes the socket or request promptly.
+   */
+  [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
+    const source = this.#take()[Symbol.asyncIterator]();
+    return {
+      async next() {
+        for (;;) {
+          const result = await source.next();
+          if (result.done || result.value.byteLength > 0) return result;
+        }
+      },
+      async return(value?: unknown) {
+        if (source.return) await source.return(value);
+        return { done: true, value: undefined };
+      },
+    };
   }
 
   /**
