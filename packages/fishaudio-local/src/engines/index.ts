@@ -3,7 +3,7 @@
  * for recognition, lamejs/opusscript for encoding and audio-decode for uploads.
  */
 import { AsrEngine } from "./asr-engine.js";
-import { decodeAudio } from "./decode.js";
+import { DecodeEngine } from "./decode-engine.js";
 import { createEncoder } from "./encoders.js";
 import { EspeakEngine } from "./espeak-engine.js";
 import { FliteEngine } from "./flite-engine.js";
@@ -34,7 +34,12 @@ export interface EngineOptions {
 /** The engines plus internals that tests and benchmarks look at. */
 export interface LocalEngines extends Engines {
   /** Helper pools, for tests (crash recovery) and benchmarks. */
-  readonly internals: { flite: FliteEngine; espeak: EspeakEngine; asr: AsrEngine };
+  readonly internals: {
+    flite: FliteEngine;
+    espeak: EspeakEngine;
+    asr: AsrEngine;
+    decoder: DecodeEngine;
+  };
 }
 
 /**
@@ -51,6 +56,7 @@ export async function createEngines(options: EngineOptions = {}): Promise<LocalE
   });
   const espeak = new EspeakEngine({ workers: options.espeakWorkers ?? 1 });
   const asr = new AsrEngine(options.asrModelDir ? { modelDir: options.asrModelDir } : {});
+  const decoder = new DecodeEngine();
   const voices = VOICES.map(publicVoice);
   let closed = false;
 
@@ -64,7 +70,7 @@ export async function createEngines(options: EngineOptions = {}): Promise<LocalE
     engine === "flite" ? flite : espeak;
 
   return {
-    internals: { flite, espeak, asr },
+    internals: { flite, espeak, asr, decoder },
     voices: () => voices.map((v) => ({ ...v, languages: [...v.languages] })),
     voiceForLanguage: (language: string) => publicVoice(voiceForLanguage(language)),
     synthesize(text: string, synthesis: SynthesisOptions): AsyncIterable<PcmChunk> {
@@ -78,12 +84,12 @@ export async function createEngines(options: EngineOptions = {}): Promise<LocalE
       return speakText(speakerFor(spec.engine), spec, text, synthesis);
     },
     createEncoder,
-    decode: decodeAudio,
+    decode: (audio: Uint8Array) => decoder.decode(audio),
     transcribe: (pcm, transcribeOptions) => asr.transcribe(pcm, transcribeOptions),
     estimatePitch,
     async close() {
       closed = true;
-      await Promise.all([flite.close(), espeak.close(), asr.close()]);
+      await Promise.all([flite.close(), espeak.close(), asr.close(), decoder.close()]);
     },
   };
 }

@@ -1,7 +1,11 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { createEngines, type LocalEngines } from "../../src/engines/index.js";
-import type { PcmChunk, SynthesisOptions } from "../../src/engines/types.js";
+import {
+  type PcmChunk,
+  type SynthesisOptions,
+  UnsupportedAudioError,
+} from "../../src/engines/types.js";
 import { joinPcm, rms } from "./fixtures.js";
 
 const TWO_SENTENCES =
@@ -154,6 +158,23 @@ describe("createEngines: synthesis", () => {
   });
 });
 
+describe("createEngines: decode (worker thread)", () => {
+  it("decodes encoded speech back to 16 kHz and reports bad input as UnsupportedAudioError", async () => {
+    const pcm = joinPcm(await speak(TWO_SENTENCES, { engineVoiceId: "flite-rms" }));
+    const enc = engines.createEncoder({ format: "mp3", mp3Bitrate: 64 });
+    const mp3 = Buffer.concat([enc.write(pcm), enc.end()]);
+    const back = await engines.decode(mp3);
+    assert.equal(back.sampleRate, 16000);
+    assert.ok(Math.abs(back.samples.length / 16000 - pcm.samples.length / pcm.sampleRate) < 0.1);
+    assert.ok(rms(back.samples) > 300);
+    assert.ok(mp3.length > 0, "the caller's buffer is left intact");
+    await assert.rejects(
+      engines.decode(new TextEncoder().encode("<html>not audio</html>")),
+      UnsupportedAudioError,
+    );
+  });
+});
+
 describe("createEngines: crash recovery", () => {
   it("a killed flite process does not take the server down; the next synthesis works", async () => {
     const pool = engines.internals.flite.pool;
@@ -205,5 +226,6 @@ describe("createEngines: close", () => {
     assert.equal(e.internals.flite.pool.helpers().length, 0);
     assert.equal(e.internals.espeak.pool.helpers().length, 0);
     assert.equal(e.internals.asr.pool.helpers().length, 0);
+    assert.equal(e.internals.decoder.pool.helpers().length, 0);
   });
 });
