@@ -1,0 +1,35 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { ValidationError } from "fishaudio";
+import { clientWith } from "../helpers.js";
+
+describe("tts resource", () => {
+  it("posts msgpack to /v1/tts with the default model and an overridable one", async () => {
+    const { client, calls } = clientWith(() => new Response(new Uint8Array([1])));
+    await (await client.tts.convert({ text: "Hi" })).collect();
+    await (await client.tts.convert({ text: "Hi", model: "s2.1-pro" })).collect();
+    assert.equal(calls[0]?.url.pathname, "/v1/tts");
+    assert.equal(calls[0]?.init.method, "POST");
+    assert.equal(calls[0]?.headers.get("content-type"), "application/msgpack");
+    assert.equal(calls[0]?.headers.get("model"), "s2-pro");
+    assert.equal(calls[1]?.headers.get("model"), "s2.1-pro");
+  });
+
+  it("validates text, model and options before sending", async () => {
+    const { client, calls } = clientWith(() => new Response(new Uint8Array([1])));
+    const cases: [string, Parameters<typeof client.tts.convert>[0]][] = [
+      ["text", { text: "" }],
+      ["text", { text: 5 as unknown as string }],
+      ["model", { text: "x", model: "" }],
+      ["config.chunkLength", { text: "x", config: { chunkLength: 1000 } }],
+      ["speed", { text: "x", speed: 0.1 }],
+    ];
+    for (const [field, params] of cases) {
+      await assert.rejects(
+        client.tts.convert(params),
+        (e: unknown) => e instanceof ValidationError && e.field === field,
+      );
+    }
+    assert.equal(calls.length, 0);
+  });
+});
