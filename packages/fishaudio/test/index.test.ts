@@ -1,0 +1,63 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+import * as sdk from "fishaudio";
+
+describe("main entry", () => {
+  it("imports no Node built-in and none of the Node-only modules (runs wherever fetch runs)", async () => {
+    const entry = fileURLToPath(new URL("../src/index.ts", import.meta.url));
+    const result = await build({
+      entryPoints: [entry],
+      bundle: true,
+      write: false,
+      metafile: true,
+      platform: "neutral",
+      format: "esm",
+      external: ["@msgpack/msgpack"],
+      logLevel: "silent",
+    });
+    const imports = Object.values(result.metafile.inputs).flatMap((input) =>
+      input.imports.map((i) => i.path),
+    );
+    assert.deepEqual(
+      imports.filter(
+        (path) =>
+          path.startsWith("node:") ||
+          /^(fs|path|os|child_process|http|https|net|stream)$/.test(path),
+      ),
+      [],
+    );
+    const files = Object.keys(result.metafile.inputs);
+    assert.deepEqual(
+      files.filter((f) => /src\/(node|cli)\//.test(f)),
+      [],
+    );
+  });
+
+  it("exports the public surface of sdk-api.md", () => {
+    const names = [
+      "FishAudio",
+      "FishAudioError",
+      "APIError",
+      "BadRequestError",
+      "AuthenticationError",
+      "PaymentRequiredError",
+      "PermissionDeniedError",
+      "NotFoundError",
+      "UnprocessableEntityError",
+      "RateLimitError",
+      "ServerError",
+      "APIConnectionError",
+      "APITimeoutError",
+      "APIUserAbortError",
+      "WebSocketError",
+      "ValidationError",
+      "iterWebsocketAudio",
+      "AudioStream",
+      "PagePromise",
+    ];
+    for (const name of names)
+      assert.equal(typeof (sdk as Record<string, unknown>)[name], "function", name);
+  });
+});
