@@ -8,7 +8,7 @@ import {
 } from "./core/error.js";
 import { Deadline } from "./internal/deadline.js";
 import { readEnv } from "./internal/env.js";
-import { type HeadersInit, mergeHeaders } from "./internal/headers.js";
+import { type HeadersLike, mergeHeaders } from "./internal/headers.js";
 import { type Query, toSearchParams } from "./internal/qs.js";
 import type { RequestOptions } from "./internal/request-options.js";
 import { isRetryableStatus, retryDelayMs } from "./internal/retry.js";
@@ -35,7 +35,7 @@ export interface ClientOptions {
   /** A custom fetch implementation; defaults to the global one. */
   fetch?: Fetch | undefined;
   /** Headers merged into every request (HTTP and WebSocket handshake). */
-  defaultHeaders?: HeadersInit | undefined;
+  defaultHeaders?: HeadersLike | undefined;
 }
 
 /** A request as the resources describe it; the client adds auth, retries and timeouts. */
@@ -45,7 +45,7 @@ export interface RequestSpec {
   query?: Query;
   /** Bytes (msgpack), a FormData (multipart) or a URLSearchParams (form-urlencoded). */
   body?: Uint8Array | FormData | URLSearchParams;
-  headers?: HeadersInit;
+  headers?: HeadersLike;
 }
 
 const DEFAULT_BASE_URL = "https://api.fish.audio";
@@ -70,7 +70,7 @@ export class FishAudio {
   readonly account: Account;
   readonly asr: ASR;
   readonly #fetch: Fetch;
-  readonly #defaultHeaders: HeadersInit | undefined;
+  readonly #defaultHeaders: HeadersLike | undefined;
 
   /**
    * Creates a client; throws FishAudioError when no API key is given or found in FISH_API_KEY.
@@ -90,8 +90,7 @@ export class FishAudio {
     );
     this.timeout = checkTimeout("timeout", options.timeout ?? DEFAULT_TIMEOUT_MS);
     this.maxRetries = checkRetries("maxRetries", options.maxRetries ?? DEFAULT_MAX_RETRIES);
-    const fetchImpl = options.fetch ?? (globalThis.fetch as Fetch | undefined);
-    if (typeof fetchImpl !== "function") {
+    if (!options.fetch && typeof globalThis.fetch !== "function") {
       throw new FishAudioError(
         "No fetch implementation: this runtime has no global fetch; pass one with new FishAudio({ fetch }).",
       );
@@ -119,7 +118,7 @@ export class FishAudio {
    * The headers of every request (auth, User-Agent, defaults) merged with `extra` layers.
    * @example client.buildHeaders({ model: "s2-pro" })
    */
-  buildHeaders(...extra: (HeadersInit | undefined)[]): Record<string, string> {
+  buildHeaders(...extra: (HeadersLike | undefined)[]): Record<string, string> {
     return mergeHeaders(
       {
         Authorization: `Bearer ${this.apiKey}`,

@@ -3,7 +3,7 @@ export { AudioStream } from "./core/audio-stream.js";
 export * from "./core/error.js";
 export { PagePromise, type PaginatedResponse } from "./core/pagination.js";
 export type { Uploadable } from "./core/uploads.js";
-export type { HeadersInit } from "./internal/headers.js";
+export type { HeadersLike } from "./internal/headers.js";
 export type { Query, QueryValue } from "./internal/qs.js";
 export type { RequestOptions } from "./internal/request-options.js";
 export type { FlushEvent, TextEvent } from "./realtime/index.js";

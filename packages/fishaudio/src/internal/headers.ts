@@ -1,11 +1,11 @@
 /** Header values as callers give them: `null` removes a header set by an earlier layer. */
-export type HeadersInit = Record<string, string | null | undefined> | Headers;
+export type HeadersLike = Record<string, string | null | undefined> | Headers;
 
 /**
  * Merges header layers left to right (later wins, case-insensitively) into a plain object,
  * dropping headers set to null. Names keep the spelling of the layer that set them last.
  */
-export function mergeHeaders(...layers: (HeadersInit | undefined)[]): Record<string, string> {
+export function mergeHeaders(...layers: (HeadersLike | undefined)[]): Record<string, string> {
   const out = new Map<string, [string, string]>();
   for (const layer of layers) {
     if (!layer) continue;

@@ -1,4 +1,4 @@
-import type { HeadersInit } from "./headers.js";
+import type { HeadersLike } from "./headers.js";
 import type { Query } from "./qs.js";
 
 /** Per-request overrides accepted as the last argument of every method. */
@@ -10,7 +10,7 @@ export interface RequestOptions {
   /** Aborting it cancels the request (or the audio stream) with APIUserAbortError. */
   signal?: AbortSignal;
   /** Extra headers; `null` removes a header the SDK would send. */
-  headers?: HeadersInit;
+  headers?: HeadersLike;
   /** Extra query parameters, added after (and overriding) the method's own. */
   query?: Query;
 }
