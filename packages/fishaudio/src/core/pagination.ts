@@ -37,7 +37,10 @@ export class PagePromise<T> extends Promise<PaginatedResponse<T>> implements Asy
     this.#pageSize = pageSize;
   }
 
-  /** Every item of every page from the starting page on, fetched page by page. */
+  /**
+   * Every item of every page from the starting page on, fetched page by page.
+   * @example for await (const voice of client.voices.list({ pageSize: 50 })) ids.push(voice.id);
+   */
   async *[Symbol.asyncIterator](): AsyncIterator<T> {
     let pageNumber = this.#startPage;
     let page: PaginatedResponse<T> = await (this as Promise<PaginatedResponse<T>>);

@@ -7,8 +7,16 @@ import { DEFAULT_CALL, FULL_CALL } from "./vectors.js";
 describe("wire: POST /v1/tts", () => {
   let server: Awaited<ReturnType<typeof captureServer>>;
   let client: FishAudio;
+  let releaseHeld: (() => void) | undefined;
   before(async () => {
     server = await captureServer((req: Captured, res) => {
+      if (req.headers.model === "held") {
+        // Sends one chunk, then holds the body open until the test has seen that chunk.
+        res.writeHead(200, { "content-type": "audio/mpeg" });
+        res.write(Buffer.from("first"));
+        releaseHeld = () => res.end(Buffer.from("second"));
+        return;
+      }
       if (req.headers.model === "fail") {
         res.writeHead(400, { "content-type": "application/json" });
         res.end(JSON.stringify({ status: 400, message: "Unknown model" }));
@@ -69,5 +77,25 @@ describe("wire: POST /v1/tts", () => {
       /chunkLength/,
     );
     assert.equal(server.requests.length, before);
+  });
+
+  it("hands the first chunk over while the server is still sending", async () => {
+    const audio = await client.tts.convert({ text: "Hello", model: "held" });
+    const iterator = audio[Symbol.asyncIterator]();
+    let backstop: ReturnType<typeof setTimeout> | undefined;
+    const first = await Promise.race([
+      iterator.next(),
+      new Promise<never>((_, reject) => {
+        backstop = setTimeout(() => reject(new Error("the first chunk was held back")), 10_000);
+      }),
+    ]);
+    clearTimeout(backstop);
+    assert.equal(Buffer.from(first.value as Uint8Array).toString(), "first");
+    releaseHeld?.();
+    const rest: string[] = [];
+    for (let r = await iterator.next(); !r.done; r = await iterator.next()) {
+      rest.push(Buffer.from(r.value).toString());
+    }
+    assert.equal(rest.join(""), "second");
   });
 });
