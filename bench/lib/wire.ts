@@ -70,8 +70,11 @@ export async function bareLive<T>(
     audioBytes(): number;
   }) => Promise<T>,
 ): Promise<{ result: T; audioBytes: number }> {
+  // No permessage-deflate, as the SDK: audio does not compress, and both sides must send the
+  // same bytes for the comparison to hold.
   const ws = new WebSocket(liveUrl(ep), {
     headers: { authorization: `Bearer ${ep.apiKey}`, model: "s2-pro" },
+    perMessageDeflate: false,
   });
   ws.binaryType = "nodebuffer";
   let audioBytes = 0;
