@@ -14,6 +14,8 @@ export interface ServerContext {
   limiter: RateLimiter;
   /** Largest accepted request body (uploads, TTS with references), in bytes. */
   maxBodyBytes: number;
+  /** Longest accepted uploaded audio (ASR, voice samples, references), in seconds. */
+  maxAudioSeconds: number;
   benchmarkVoice: boolean;
   /** Model recorded when a request sends no `model` header. */
   defaultModel: string;

@@ -30,6 +30,8 @@ export interface StartServerOptions {
   rateLimit?: Partial<RateLimitOptions> | false;
   /** Largest request body accepted, in bytes (default 64 MiB); larger ones get 413. */
   maxBodyBytes?: number;
+  /** Longest uploaded audio accepted (ASR, voice samples, references), in seconds (default 1200). */
+  maxAudioSeconds?: number;
   /** Adds the `benchmark` voice (text = byte count, audio = generated tone, wav/pcm only). */
   enableBenchmarkVoice?: boolean;
   /** Model recorded for requests without a `model` header (default "s2.1-pro", as the cloud). */
@@ -152,6 +154,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Loc
     engines: loaded.engines,
     limiter: new RateLimiter(limit),
     maxBodyBytes,
+    maxAudioSeconds: options.maxAudioSeconds ?? 1200,
     benchmarkVoice: options.enableBenchmarkVoice ?? false,
     defaultModel: options.defaultModel ?? "s2.1-pro",
     asrDurationUnit: options.asrDurationUnit ?? "seconds",

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { decodeUpload } from "../audio/upload.js";
 import type { ServerContext } from "../context.js";
 import { declaredEncoding, readFields } from "../http/decode.js";
 import { HttpError, sendJson } from "../http/errors.js";
@@ -28,7 +29,7 @@ export async function handleAsr(
   const language = textField(bag, "language")?.trim() || undefined;
   const ignoreTimestamps = boolField(bag, "ignore_timestamps") ?? true;
 
-  const pcm = await ctx.engines.decode(audio);
+  const pcm = await decodeUpload(ctx, audio, "audio");
   const seconds = pcm.samples.length / pcm.sampleRate;
   const cost = asrCost(seconds);
   if (!ctx.accounts.charge(principal.user.id, cost)) {

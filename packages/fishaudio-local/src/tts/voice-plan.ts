@@ -1,3 +1,4 @@
+import { decodeUpload } from "../audio/upload.js";
 import type { ServerContext } from "../context.js";
 import type { EngineVoice, VoiceSettings } from "../engines/types.js";
 import { HttpError } from "../http/errors.js";
@@ -63,8 +64,8 @@ async function fromReferences(
   speed: number,
 ): Promise<SpeakerPlan> {
   const pitches: number[] = [];
-  for (const ref of refs) {
-    const pcm = await ctx.engines.decode(ref.audio);
+  for (const [i, ref] of refs.entries()) {
+    const pcm = await decodeUpload(ctx, ref.audio, `references[${i}].audio`);
     const pitch = ctx.engines.estimatePitch(pcm);
     if (pitch !== undefined) pitches.push(pitch);
   }

@@ -1,4 +1,5 @@
 import { sniffAudio, sniffImage } from "../audio/sniff.js";
+import { decodeUpload } from "../audio/upload.js";
 import type { ServerContext } from "../context.js";
 import { EngineUnavailableError, type PcmChunk } from "../engines/types.js";
 import { HttpError } from "../http/errors.js";
@@ -91,7 +92,7 @@ export async function buildNewVoice(
         `voices[${i}] is not a recognised audio file (send wav, mp3, ogg, flac or m4a)`,
       );
     }
-    const pcm = await ctx.engines.decode(audio);
+    const pcm = await decodeUpload(ctx, audio, `voices[${i}]`);
     if (pcm.samples.length === 0) throw new HttpError(400, `voices[${i}] contains no audio`);
     decoded.push(pcm);
   }

@@ -70,6 +70,9 @@ export class FakeEngines implements Engines {
   }
 
   async decode(audio: Uint8Array): Promise<PcmChunk> {
+    // Stands for a decoder bug on hostile input: a plain error, not UnsupportedAudioError.
+    if (Buffer.from(audio.subarray(0, 4)).toString("latin1") === "BOOM")
+      throw new RangeError("offset out of bounds");
     return readWav(audio);
   }
 

@@ -79,7 +79,35 @@ describe("POST /v1/asr", () => {
         msgpack({ audio: new Uint8Array([1, 2, 3, 4, 5]) }),
       );
       assert.equal(res.status, 400);
-      assert.match((await errorBody(res)).message, /Unsupported audio/);
+      assert.match((await errorBody(res)).message, /'audio' could not be decoded/);
+    });
+    it("a decoder failure on hostile bytes with 400, not 500", async () => {
+      const res = await t.call(
+        "POST",
+        "/v1/asr",
+        msgpack({ audio: new TextEncoder().encode("BOOM and more") }),
+      );
+      assert.equal(res.status, 400);
+      await errorBody(res);
+    });
+    it("a WAV header with an absurd sample rate with 400, before decoding", async () => {
+      const wav = Buffer.from(audio);
+      wav.writeUInt32LE(1, 24);
+      const before = t.engines.transcribeCalls;
+      const res = await t.call("POST", "/v1/asr", msgpack({ audio: wav }));
+      assert.equal(res.status, 400);
+      assert.match((await errorBody(res)).message, /sample rate of 1 Hz/);
+      assert.equal(t.engines.transcribeCalls, before);
+    });
+    it("audio longer than maxAudioSeconds with 413", async () => {
+      const long = await startTestServer({ maxAudioSeconds: 1 });
+      try {
+        const res = await long.call("POST", "/v1/asr", msgpack({ audio }));
+        assert.equal(res.status, 413);
+        assert.match((await errorBody(res)).message, /2 s of audio; the limit is 1 s/);
+      } finally {
+        await long.close();
+      }
     });
     it("an empty audio file with 400", async () => {
       const res = await t.call("POST", "/v1/asr", msgpack({ audio: new Uint8Array(0) }));

@@ -187,9 +187,17 @@ describe("/model", () => {
     res = await t.call("PATCH", `/model/${created._id}`);
     assert.equal(res.status, 200);
 
-    res = await t.call("PATCH", `/model/${created._id}`, msgpack({ title: "Packed", description: null }));
+    res = await t.call(
+      "PATCH",
+      `/model/${created._id}`,
+      msgpack({ title: "Packed", description: null }),
+    );
     assert.equal(res.status, 200);
-    res = await t.call("PATCH", `/model/${created._id}`, json({ tags: ["j1", "j2"], visibility: "private" }));
+    res = await t.call(
+      "PATCH",
+      `/model/${created._id}`,
+      json({ tags: ["j1", "j2"], visibility: "private" }),
+    );
     assert.equal(res.status, 200);
     entity = (await (await t.call("GET", `/model/${created._id}`)).json()) as Entity;
     assert.equal(entity.title, "Packed");
