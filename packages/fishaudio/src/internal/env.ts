@@ -1,10 +1,22 @@
+interface RuntimeGlobals {
+  process?: { env?: Record<string, string | undefined> };
+  Deno?: { env?: { get?(name: string): string | undefined } };
+}
+
 /**
- * Reads an environment variable where the runtime has an environment (Node, Bun, Deno with
- * the process shim) and returns undefined elsewhere (browsers, edge workers). No Node import.
+ * Reads an environment variable where the runtime has an environment (Node, Bun, Deno) and
+ * returns undefined elsewhere (browsers, edge workers). Imports nothing from Node.
  */
 export function readEnv(name: string): string | undefined {
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process
-    ?.env;
-  const value = env?.[name]?.trim();
+  const g = globalThis as RuntimeGlobals;
+  let value = g.process?.env?.[name];
+  if (value === undefined) {
+    try {
+      value = g.Deno?.env?.get?.(name);
+    } catch {
+      // Deno without --allow-env throws; an unreadable variable counts as unset.
+    }
+  }
+  value = value?.trim();
   return value ? value : undefined;
 }
