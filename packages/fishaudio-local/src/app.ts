@@ -19,6 +19,7 @@ import {
 import { handleTts } from "./routes/tts.js";
 import { runLiveSession } from "./routes/tts-live.js";
 import { handleApiCredit, handlePackage } from "./routes/wallet.js";
+import { requestedModel } from "./tts/model-header.js";
 
 function methodNotAllowed(allowed: string[]): HttpError {
   return new HttpError(405, `Method not allowed; use ${allowed.join(" or ")}`, {
@@ -186,6 +187,11 @@ function statusText(status: number): string {
  * @example server.on("upgrade", createUpgradeHandler(ctx, wss));
  */
 export function createUpgradeHandler(ctx: ServerContext, wss: WebSocketServer) {
+  wss.on("headers", (headers: string[], req: IncomingMessage) => {
+    headers.push(
+      `X-Fish-Model: ${requestedModel(req, ctx.defaultModel).replace(/[^\x20-\x7e]/g, "")}`,
+    );
+  });
   return (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     socket.on("error", () => socket.destroy());
     try {

@@ -114,6 +114,17 @@ describe("WS /v1/tts/live", () => {
     assert.equal(result.audio.toString("ascii", 0, 4), "RIFF");
   });
 
+  it("echoes the model header on the upgrade response", async () => {
+    const ws = new WebSocket(`${t.server.url.replace("http", "ws")}/v1/tts/live`, {
+      headers: { authorization: `Bearer ${t.server.apiKey}`, model: "s2-pro" },
+    });
+    const header = await new Promise<string | undefined>((resolve) =>
+      ws.once("upgrade", (res) => resolve(res.headers["x-fish-model"] as string | undefined)),
+    );
+    assert.equal(header, "s2-pro");
+    ws.terminate();
+  });
+
   it("answers pings", async () => {
     const live = await openLive(t.server.url, t.server.apiKey);
     const pong = new Promise<Buffer>((resolve) => live.ws.once("pong", resolve));
