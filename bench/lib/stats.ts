@@ -72,6 +72,16 @@ export function fmtSummary(s: Summary, digits = 2, unit = ""): string {
   return `${fmt(s.median, digits)}${unit} (p10 ${fmt(s.p10, digits)}, p90 ${fmt(s.p90, digits)})`;
 }
 
+/**
+ * A prefix for the note of an unmet "at least" target whose p90 still reaches it: the run's
+ * noise is larger than the gap, so the verdict is not conclusive.
+ */
+export function noiseCaveat(s: Summary, atLeast: number): string {
+  return s.p90 >= atLeast
+    ? `Inconclusive at this run's noise: the median misses the target but p90 (${fmt(s.p90, 3)}) reaches it. `
+    : "";
+}
+
 /** Sleeps for `ms` milliseconds. */
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
