@@ -3,10 +3,13 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { crc32, deflateSync } from "node:zlib";
 import { type LocalServer, startServer } from "fishaudio-local";
 import { ensureBuilt, hasStack, runCli } from "../run-cli.js";
 
 const JFK = "/work/shared/samples/jfk.wav";
+// Giving the transcript spares the server a speech-to-text pass over the sample.
+const SAID = "And so, my fellow Americans, ask not what your country can do for you";
 let server: LocalServer;
 let dir: string;
 let env: Record<string, string>;
@@ -22,6 +25,25 @@ after(async () => {
   await server?.close();
   rmSync(dir, { recursive: true, force: true });
 });
+
+/** A valid 1x1 PNG. */
+function onePixelPng(): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, "latin1"), data]);
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([length, body, crc]);
+  };
+  const header = Buffer.from([0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk("IHDR", header),
+    chunk("IDAT", deflateSync(Buffer.from([0, 255, 0, 0]))),
+    chunk("IEND", Buffer.alloc(0)),
+  ]);
+}
 
 async function ok(args: string[]) {
   const run = await runCli(args, { env });
@@ -39,7 +61,7 @@ describe("fishaudio voices", () => {
       "--sample",
       JFK,
       "--text",
-      "And so, my fellow Americans, ask not what your country can do for you",
+      SAID,
       "--tag",
       "speech",
       "--tag",
@@ -97,6 +119,43 @@ describe("fishaudio voices", () => {
       gone.stderr,
       `fishaudio: voice "${id}" not found: see \`fishaudio voices list --self\` for your voices\n`,
     );
+  });
+
+  it("uploads a cover image with --cover on create and update", async () => {
+    const cover = join(dir, "cover.png");
+    writeFileSync(cover, onePixelPng());
+    const created = await ok([
+      "voices",
+      "create",
+      "--title",
+      "Public voice",
+      "--sample",
+      JFK,
+      "--visibility",
+      "public",
+      "--cover",
+      cover,
+      "--text",
+      SAID,
+      "--json",
+    ]);
+    const voice = JSON.parse(created.out);
+    assert.equal(voice.visibility, "public");
+    assert.notEqual(voice.coverImage, "", "the voice has a cover");
+    const bare = JSON.parse(
+      (await ok(["voices", "create", "--title", "Bare", "--sample", JFK, "--text", SAID, "--json"]))
+        .out,
+    );
+    assert.equal(bare.coverImage, "");
+    const updated = JSON.parse(
+      (await ok(["voices", "update", bare.id, "--cover", cover, "--json"])).out,
+    );
+    assert.notEqual(updated.coverImage, "");
+    const missing = await runCli(["voices", "update", bare.id, "--cover", join(dir, "no.png")], {
+      env,
+    });
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /image file not found: .*no\.png/);
   });
 
   it("pages with --page and --page-size, and --all fetches every page", async () => {
