@@ -49,7 +49,15 @@ export async function ensureBuilt(): Promise<void> {
   await withLock(() => {
     const builtAt = existsSync(CLI) ? statSync(CLI).mtimeMs : 0;
     if (builtAt < newest(join(packageDir, "src"))) {
-      execFileSync("npx", ["tsup"], { cwd: packageDir, stdio: "ignore" });
+      const started = Date.now();
+      try {
+        execFileSync("npx", ["tsup"], { cwd: packageDir, stdio: "pipe" });
+      } catch (error) {
+        // The CLI bundle is written before the library's type declarations; a type error
+        // elsewhere in the SDK fails the latter without making the CLI stale.
+        const fresh = existsSync(CLI) && statSync(CLI).mtimeMs >= started - 1000;
+        if (!fresh) throw error;
+      }
     }
     if (!existsSync(join(localDir, "dist", "index.js"))) {
       execFileSync("npm", ["run", "build"], { cwd: localDir, stdio: "ignore" });
