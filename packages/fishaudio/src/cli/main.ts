@@ -91,7 +91,7 @@ async function run(argv: string[], ctx: RunContext): Promise<number> {
     }
     return run([topic, ...rest.filter((arg) => arg !== topic), "--help"], ctx);
   }
-  const entry = commands[name];
+  const entry = Object.hasOwn(commands, name) ? commands[name] : undefined;
   if (!entry) {
     throw new CliError(
       `unknown command "${name}": the commands are ${Object.keys(commands).join(", ")} (see \`fishaudio --help\`)`,
@@ -102,7 +102,10 @@ async function run(argv: string[], ctx: RunContext): Promise<number> {
   if ("subcommands" in entry) {
     const subIndex = rest.findIndex((arg) => !arg.startsWith("-"));
     const sub = subIndex >= 0 ? rest[subIndex]! : undefined;
-    const found = sub !== undefined ? entry.subcommands[sub] : undefined;
+    const found =
+      sub !== undefined && Object.hasOwn(entry.subcommands, sub)
+        ? entry.subcommands[sub]
+        : undefined;
     if (!found) {
       if (sub === undefined) {
         // Asked for: help on stdout. Missing subcommand: the same text as a usage error.

@@ -131,6 +131,12 @@ describe("fishaudio (entry point)", () => {
       unknown.stderr,
       /unknown command "speak": the commands are tts, live, voices, asr, credits, serve/,
     );
+    const inherited = await runCli(["toString"]);
+    assert.equal(inherited.code, 2, "names from Object.prototype are not commands");
+    assert.match(inherited.stderr, /unknown command "toString"/);
+    const sub = await runCli(["voices", "constructor"]);
+    assert.equal(sub.code, 2);
+    assert.match(sub.stderr, /unknown subcommand "voices constructor"/);
     const option = await runCli(["--colour"]);
     assert.equal(option.code, 2);
     assert.match(option.stderr, /unknown option --colour; see `fishaudio --help`/);
