@@ -67,6 +67,9 @@ export async function wsFaultServer(onUpgrade: UpgradeHandler): Promise<Loopback
   server.on("upgrade", (req, socket: Socket, head) => {
     attempts += 1;
     socket.on("error", () => {});
+    // http.Server sockets allow half-open: a client that drops a pending handshake only sends
+    // FIN, so close our half too, or the socket stays open and looks like a client leak.
+    socket.on("end", () => socket.destroy());
     const accept = () =>
       new Promise<WsSocket>((resolve) => {
         wss.handleUpgrade(req, socket, head, (ws) => {

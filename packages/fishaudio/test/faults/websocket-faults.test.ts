@@ -215,9 +215,7 @@ describe("WebSocket faults", () => {
     );
   });
 
-  it("an upgrade that is never answered -> the client's timeout fires and the socket closes", {
-    todo: "SDK bug: tts.streamWebsocket ignores the client timeout (30 s connectTimeout); see RELIABILITY.md",
-  }, async () => {
+  it("an upgrade that is never answered -> the client's timeout fires and the socket closes", async () => {
     await runIsolated(
       () => wsFaultServer(() => {}),
       async (server) => {
@@ -238,9 +236,7 @@ describe("WebSocket faults", () => {
     );
   });
 
-  it("a finish/error sent right after the upgrade (before start) reaches the caller", {
-    todo: "SDK bug: frames arriving with the 101 response are dropped; see RELIABILITY.md",
-  }, async () => {
+  it("a finish/error sent right after the upgrade (before start) reaches the caller", async () => {
     await runIsolated(
       () =>
         wsFaultServer(async (_req, accept) => {
