@@ -6,7 +6,7 @@ export type { Uploadable } from "./core/uploads.js";
 export type { HeadersLike } from "./internal/headers.js";
 export type { Query, QueryValue } from "./internal/qs.js";
 export type { RequestOptions } from "./internal/request-options.js";
-export type { FlushEvent, TextEvent } from "./realtime/index.js";
+export type { FlushEvent, TextEvent, WebSocketLike } from "./realtime/index.js";
 export { iterWebsocketAudio } from "./realtime/index.js";
 export type { Credits, Package } from "./resources/account.js";
 export type { ASRParams, ASRResponse, ASRSegment } from "./resources/asr.js";
