@@ -144,6 +144,14 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
+  // A reader that goes away (`fishaudio voices list | head -1`) is not an error worth a trace;
+  // the audio sinks notice it themselves and stop.
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") {
+      process.stderr.write(`fishaudio: cannot write to stdout: ${error.message}\n`);
+      process.exit(ExitCode.failure);
+    }
+  });
 
   let code: number;
   try {

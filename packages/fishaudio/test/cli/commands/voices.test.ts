@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { crc32, deflateSync } from "node:zlib";
 import { type LocalServer, startServer } from "fishaudio-local";
-import { ensureBuilt, hasStack, runCli } from "../run-cli.js";
+import { ensureBuilt, finished, hasStack, runCli, startCli } from "../run-cli.js";
 
 const JFK = "/work/shared/samples/jfk.wav";
 // Giving the transcript spares the server a speech-to-text pass over the sample.
@@ -177,6 +177,14 @@ describe("fishaudio voices", () => {
     );
     assert.ok(tagged.items.length > 0);
     for (const voice of tagged.items) assert.ok(voice.tags.includes("espeak"), voice.id);
+  });
+
+  it("ends quietly when the reader of stdout goes away (| head)", async () => {
+    const child = startCli(["voices", "list", "--all", "--json"], { env });
+    child.stdout.destroy();
+    const run = await finished(child);
+    assert.equal(run.code, 0);
+    assert.equal(run.stderr, "");
   });
 
   it("rejects bad input with one line and exit code 2", async () => {
