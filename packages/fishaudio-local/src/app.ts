@@ -147,14 +147,37 @@ export function createRequestHandler(ctx: ServerContext) {
         return;
       }
       const headers = { ...failure.headers };
-      if (!req.complete) headers.Connection = "close";
-      sendError(res, failure.status, failure.message, headers);
-      if (!req.complete) {
-        // Don't read the rest of a refused upload; give the response a moment to leave.
-        res.on("finish", () => setTimeout(() => req.socket.destroy(), 1000).unref());
+      const declaredTooBig = Number(req.headers["content-length"] ?? 0) > ctx.maxBodyBytes;
+      if (!req.complete && declaredTooBig) {
+        // Refused from the headers alone: close without reading any of it.
+        headers.Connection = "close";
+        sendError(res, failure.status, failure.message, headers);
+        return;
       }
+      sendError(res, failure.status, failure.message, headers);
+      if (!req.complete) lingerThenClose(req, ctx.maxBodyBytes);
     });
   };
+}
+
+/**
+ * After answering a request whose body was not read to the end, reads (and drops) what the
+ * client is still sending for a short while, so that closing does not reset the connection
+ * before the client has read the answer; then closes. Nothing is buffered.
+ */
+function lingerThenClose(req: IncomingMessage, limit: number): void {
+  const socket = req.socket;
+  let discarded = 0;
+  const cap = Math.max(limit, 32 * 1024 * 1024);
+  const timer = setTimeout(() => socket.destroy(), 5000);
+  timer.unref();
+  req.on("data", (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > cap) socket.destroy();
+  });
+  req.on("end", () => clearTimeout(timer));
+  socket.once("close", () => clearTimeout(timer));
+  req.resume();
 }
 
 function rejectUpgrade(socket: Duplex, error: HttpError): void {
