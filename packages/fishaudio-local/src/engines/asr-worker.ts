@@ -80,10 +80,10 @@ const options = [
   ["-logfn", "/dev/null"],
   // Silence removal would shift word times (it drops frames); keep the timeline intact.
   ["-remove_silence", "no"],
-  // Wider beams than the defaults (1e-48, 7e-29, 1e-48): on jfk.wav the defaults gave WER 0.23-0.64
-  // depending on gain and resampling, these 0.23 in every variant; about 1.5x the search time.
+  // Wider beams than the defaults (both 1e-48): on jfk.wav the defaults gave WER 0.23-0.64
+  // depending on gain and resampling, these 0.23 in every variant, for about 1.3-1.5x the CPU.
+  // (A wider word beam, -wbeam, cost more and changed nothing.)
   ["-beam", "1e-60"],
-  ["-wbeam", "1e-40"],
   ["-pbeam", "1e-60"],
 ];
 const varargs: unknown[] = [];

@@ -8,7 +8,7 @@ const MAX_F0 = 400;
 const WINDOW = 320; // 40 ms, two periods of the lowest F0 plus margin
 const HOP = 160; // 20 ms
 /** At most this much audio is analysed (a voice's median F0 settles within seconds). */
-const MAX_SECONDS = 30;
+const MAX_SECONDS = 15;
 /** Normalised autocorrelation peak a frame needs to count as voiced. */
 const VOICING_THRESHOLD = 0.5;
 

@@ -152,10 +152,11 @@ export class Resampler {
       } else {
         coeffs = this.coefficients((n * inRate) / outRate - centre, this.scratch);
       }
+      // In bounds by construction: drain() only emits outputs whose whole kernel is buffered.
       let acc = 0;
       const base = centre - reach + 1 - bufferStart;
       for (let j = 0; j < taps; j++) {
-        acc += (buffer[base + j] ?? 0) * coeffs[j]!;
+        acc += buffer[base + j]! * coeffs[j]!;
       }
       out[k] = acc;
     }
