@@ -39,7 +39,7 @@ export const connectionOptions: Record<string, OptionSpec> = {
   "data-dir": {
     type: "string",
     value: "DIR",
-    description: "data directory of --local (default $FISH_LOCAL_DATA_DIR or ~/.fishaudio/local)",
+    description: "data directory for --local (default ~/.fishaudio/local)",
   },
 };
 

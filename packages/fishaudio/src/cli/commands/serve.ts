@@ -28,8 +28,7 @@ export const serve: Command = {
       "data-dir": {
         type: "string",
         value: "DIR",
-        description:
-          "where voices and keys are kept (default $FISH_LOCAL_DATA_DIR or ~/.fishaudio/local)",
+        description: "where voices and keys are kept (default ~/.fishaudio/local)",
       },
       "api-key": {
         type: "string",

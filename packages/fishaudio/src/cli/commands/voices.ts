@@ -131,7 +131,11 @@ const createCommand: Command = {
         description: "public, unlist or private (default private)",
       },
       description: { type: "string", value: "TEXT", description: "description of the voice" },
-      cover: { type: "string", value: "FILE", description: "cover image (required for public)" },
+      cover: {
+        type: "string",
+        value: "FILE",
+        description: "cover image (the cloud needs one for public voices)",
+      },
       json,
       ...connectionOptions,
     },
