@@ -81,6 +81,9 @@ describe("fishaudio (entry point)", () => {
           run.out.startsWith(`Usage: fishaudio ${command}`),
           `${command}: ${run.out.slice(0, 60)}`,
         );
+        for (const line of run.out.split("\n")) {
+          assert.ok(line.length <= 100, `${command} --help fits 100 columns: ${line}`);
+        }
         for (const option of [...options, "--quiet", "--help"]) {
           assert.ok(run.out.includes(option), `${command} --help mentions ${option}`);
         }
