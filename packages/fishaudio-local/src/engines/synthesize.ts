@@ -15,6 +15,12 @@ export interface PieceSpeaker {
 
 /** Pieces queued ahead of the one being yielded, so the engine never waits for the consumer. */
 const LOOKAHEAD = 2;
+/**
+ * Longest chunk yielded, in seconds. Consumers encode synchronously (mp3 costs about 0.04 × real
+ * time), so a whole 4 s sentence would hold the event loop for ~150 ms; half-second slices keep
+ * each step short and let other requests in between.
+ */
+const MAX_CHUNK_SECONDS = 0.5;
 
 /**
  * Speaks `text` piece by piece, yielding PCM in order as soon as each piece is ready; stops quietly
@@ -51,8 +57,14 @@ export async function* speakText(
       const queue = inFlight.shift()!;
       fill();
       for await (const chunk of queue) {
-        if (local.signal.aborted) return;
-        yield chunk;
+        const step = Math.max(1, Math.round(chunk.sampleRate * MAX_CHUNK_SECONDS));
+        for (let offset = 0; offset < chunk.samples.length; offset += step) {
+          if (local.signal.aborted) return;
+          yield {
+            samples: chunk.samples.subarray(offset, offset + step),
+            sampleRate: chunk.sampleRate,
+          };
+        }
       }
     }
   } catch (err) {
