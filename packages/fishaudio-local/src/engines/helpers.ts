@@ -22,10 +22,14 @@ function readyError(message: unknown): string | undefined {
  * @example
  * const create = forkHelpers(siblingScript("flite-child"), ["--expose-gc"]);
  */
-export function forkHelpers(script: URL, extraExecArgv: string[] = []): HelperFactory {
+export function forkHelpers(
+  script: URL,
+  extraExecArgv: string[] = [],
+  args: () => string[] = () => [],
+): HelperFactory {
   return (events: HelperEvents) =>
     new Promise<Helper>((resolve, reject) => {
-      const child: ChildProcess = fork(script, [], {
+      const child: ChildProcess = fork(script, args(), {
         execArgv: [...inheritedExecArgv(), ...extraExecArgv],
         serialization: "advanced",
         stdio: ["ignore", "inherit", "inherit", "ipc"],

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { existsSync, readdirSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { createEngines, type LocalEngines } from "../../src/engines/index.js";
 import {
@@ -198,6 +199,10 @@ describe("createEngines: crash recovery", () => {
     for (const helper of pool.helpers()) helper.kill();
     const pcm = joinPcm(await pending);
     assert.ok(pcm.samples.length / pcm.sampleRate > 4, "the interrupted request still completes");
+    // Each child's scratch directory lives under one parent the engine removes on close.
+    const scratch = engines.internals.flite.scratchDir!;
+    assert.ok(existsSync(scratch));
+    assert.ok(readdirSync(scratch).length >= 2, "crashed children's directories are still tracked");
     assert.ok(pool.started > startedBefore, "fresh processes were started");
     const next = joinPcm(await speak("And the next one works.", { engineVoiceId: "flite-rms" }));
     assert.ok(rms(next.samples) > 300);
@@ -235,7 +240,10 @@ describe("createEngines: crash recovery", () => {
 describe("createEngines: close", () => {
   it("leaves no helper behind and refuses new work", async () => {
     const e = await createEngines({ warm: true });
+    const scratch = e.internals.flite.scratchDir!;
+    assert.ok(existsSync(scratch));
     await e.close();
+    assert.equal(existsSync(scratch), false, "flite scratch files are removed");
     assert.throws(() => e.synthesize("Hi.", { voice: { engineVoiceId: "flite-rms" } }), /closed/);
     assert.equal(e.internals.flite.pool.helpers().length, 0);
     assert.equal(e.internals.espeak.pool.helpers().length, 0);
