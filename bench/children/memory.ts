@@ -54,9 +54,13 @@ async function save(bytes: number): Promise<number> {
   return written;
 }
 
-// Warm up the same path (lazy imports, ws, encoders) so the baseline is the steady state.
-await save(2_000_000);
-(globalThis as { gc?: () => void }).gc?.();
+// Warm up the same path first (lazy imports such as ws, undici's first connection, JIT), so the
+// growth measured below is what streaming itself needs, not one-time initialisation.
+await save(8_000_000);
+await save(8_000_000);
+const gc = (globalThis as { gc?: () => void }).gc;
+gc?.();
+gc?.();
 await new Promise((r) => setTimeout(r, 50));
 const baseline = process.memoryUsage.rss();
 peak = baseline;

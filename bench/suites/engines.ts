@@ -107,7 +107,7 @@ export const enginesTtsSuite: Suite = {
         met: verdict(firstOk),
         note: firstOk
           ? undefined
-          : `The first byte waits for the whole first unit of text: ${w.firstVoice} yields its first PCM only after ${fmt(engineFirst(w.firstVoice), 0)} ms at engine level (it synthesises the 200-character sentence as one unit), and the ${f} encoder then takes that whole unit in one call before anything is written${f === "mp3" ? " (lamejs is the slow part here)" : ""}. What would close it: cut the first unit at the first clause or first few words, and feed the encoder in ~100 ms slices, writing each slice's bytes at once.`,
+          : `The first byte waits for the first piece of text to be synthesised whole: the server cuts the first piece at up to 100 characters (FIRST_PIECE_CHARS in packages/fishaudio-local/src/engines/text.ts), and ${w.firstVoice} took ${fmt(engineFirst(w.firstVoice), 0)} ms at engine level for its first PCM in this run${f === "wav" ? "" : `; the ${f} encoder then takes that whole piece in one call before anything is written${f === "mp3" ? " (lamejs, pure JS, is the slow part)" : ""}`}. What would close it: a much shorter first piece for the flite voices (the first clause or first few words: flite's time grows with the text)${f === "wav" ? "" : ", and feeding the encoder in ~100 ms slices, writing each slice's bytes at once"}. The machine's load during the run (see the header) inflates this absolute figure as well.`,
       });
       targets.push({
         id: `engines.tts.${f}.rtf`,
@@ -207,7 +207,7 @@ export const enginesRealtimeSuite: Suite = {
         title: "WebSocket /v1/tts/live: flush → first audio frame (ms)",
         head: ["voice", "format", "median (p10, p90)"],
         rows,
-        note: `One session per measurement (after a warm-up session): start (chunk_length 300), ${words.length} text events of one word each, flush (clock starts), first non-empty audio frame (clock stops), stop. ${reps} sessions per row.${early ? ` In ${early} row(s) some audio arrived before the flush.` : ""}${flite.length ? " At flush the server holds the whole 200-character sentence, so the figure is the time to synthesise (and encode) that whole unit: flite synthesises a sentence at once, espeak streams." : ""}`,
+        note: `One session per measurement (after a warm-up session): start (chunk_length 300), ${words.length} text events of one word each, flush (clock starts), first non-empty audio frame (clock stops), stop. ${reps} sessions per row.${early ? ` In ${early} row(s) some audio arrived before the flush.` : ""}${flite.length ? " At flush the server holds the whole 200-character sentence, so the figure is close to the HTTP first byte above: flite renders each piece of text whole, espeak streams." : ""}`,
       },
     ];
     return { targets, tables };

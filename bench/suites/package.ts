@@ -71,7 +71,7 @@ async function builtEntries(): Promise<{
     tempDir: outdir,
     main: pathToFileURL(path.join(outdir, "index.js")).href,
     node: pathToFileURL(path.join(outdir, "node/index.js")).href,
-    note: "dist/ was older than src/, so the library entries were built privately with tsup's settings (esbuild, ESM, platform neutral; @msgpack/msgpack bundled in) into a temp directory",
+    note: "a private build in a temp directory, because dist/ was older than src/ (esbuild with tsup's settings: ESM, platform neutral; @msgpack/msgpack bundled in)",
   };
 }
 
