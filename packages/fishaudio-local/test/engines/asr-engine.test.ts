@@ -141,6 +141,17 @@ describe("transcribe (pocketsphinx)", () => {
     }
   });
 
+  it("survives its worker being killed mid-request: the request is retried on a fresh decoder", async () => {
+    const pool = engines.internals.asr.pool;
+    const started = pool.started;
+    const pending = engines.transcribe(jfk, { timestamps: false });
+    await new Promise((r) => setTimeout(r, 100));
+    for (const helper of pool.helpers()) helper.kill();
+    const result = await pending;
+    assert.ok(wordErrorRate(JFK_TEXT, result.text) <= 0.35, result.text);
+    assert.ok(pool.started > started, "a new decoder was loaded");
+  });
+
   it("says how to install pocketsphinx when the model is missing", async () => {
     const asr = new AsrEngine({ modelDir: "/nonexistent/pocketsphinx" });
     try {
