@@ -18,6 +18,9 @@ interface Input {
 }
 
 const input = childInput<Input>();
+const { save: sdkSave } = (await import("fishaudio/node")) as {
+  save: (audio: AsyncIterable<Uint8Array>, path: string) => Promise<void>;
+};
 const client = await sdkClient(input);
 let peak = 0;
 const sample = () => {
@@ -40,18 +43,33 @@ async function audioFor(bytes: number): Promise<AsyncIterable<Uint8Array>> {
   return res.body as unknown as AsyncIterable<Uint8Array>;
 }
 
-/** Writes the audio to the file with backpressure; returns the byte count. */
-async function save(bytes: number): Promise<number> {
-  const out = fs.createWriteStream(input.file);
-  let written = 0;
-  for await (const chunk of await audioFor(bytes)) {
-    written += chunk.byteLength;
+/** Counts and samples RSS at every chunk on its way to the file. */
+async function* watched(audio: AsyncIterable<Uint8Array>, count: { bytes: number }) {
+  for await (const chunk of audio) {
+    count.bytes += chunk.byteLength;
     sample();
+    yield chunk;
+  }
+}
+
+/**
+ * Writes the audio to the file: the SDK paths through `save` from fishaudio/node (what a user
+ * would call), plain fetch through a write stream with backpressure. Returns the byte count.
+ */
+async function save(bytes: number): Promise<number> {
+  const count = { bytes: 0 };
+  const audio = watched(await audioFor(bytes), count);
+  if (input.mode !== "fetch") {
+    await sdkSave(audio, input.file);
+    return count.bytes;
+  }
+  const out = fs.createWriteStream(input.file);
+  for await (const chunk of audio) {
     if (!out.write(chunk)) await once(out, "drain");
   }
   out.end();
   await once(out, "close");
-  return written;
+  return count.bytes;
 }
 
 // Warm up the same path first (lazy imports such as ws, undici's first connection, JIT), so the

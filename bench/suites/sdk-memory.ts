@@ -31,8 +31,8 @@ interface ChildResult {
 }
 
 const modes = [
-  { mode: "sdk-http", label: "SDK tts.convert → file" },
-  { mode: "sdk-ws", label: "SDK streamWebsocket → file" },
+  { mode: "sdk-http", label: "SDK tts.convert → save()" },
+  { mode: "sdk-ws", label: "SDK streamWebsocket → save()" },
   { mode: "fetch", label: "plain fetch → file (reference)" },
 ] as const;
 
@@ -103,7 +103,7 @@ export const sdkMemorySuite: Suite = {
           "MB/s",
         ],
         rows,
-        note: `Each row is a fresh child process (node --expose-gc): two 8 MB warm-ups through the same path (lazy imports, first connection, JIT), gc(), baseline RSS, then the measured stream written to a temp file with backpressure; RSS sampled every chunk and every 5 ms.${lingering.length ? ` After the stream ended, the child did not exit by itself within 2 s (open handles) in ${lingering.length} run(s): ${lingering.join("; ")}.` : " Every child exited by itself once its stream ended."}`,
+        note: `Each row is a fresh child process (node --expose-gc): two 8 MB warm-ups through the same path (lazy imports, first connection, JIT), gc(), baseline RSS, then the measured stream written to a temp file (SDK: save() from fishaudio/node; fetch: a write stream with backpressure); RSS sampled every chunk and every 5 ms.${lingering.length ? ` After the stream ended, the child did not exit by itself within 2 s (open handles) in ${lingering.length} run(s): ${lingering.join("; ")}.` : " Every child exited by itself once its stream ended."}`,
       },
     ];
     return { targets, tables };
