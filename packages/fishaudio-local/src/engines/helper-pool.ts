@@ -146,7 +146,11 @@ export class HelperPool {
           entry.abortListener = () => helper.abort?.();
           signal.addEventListener("abort", entry.abortListener, { once: true });
         }
-        helper.send(entry.job.payload);
+        try {
+          helper.send(entry.job.payload);
+        } catch {
+          // The helper died in between; its exit event requeues the job.
+        }
       },
       (err: unknown) => {
         if (slot.job !== entry) return;
