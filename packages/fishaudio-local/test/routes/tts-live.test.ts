@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import WebSocket from "ws";
+import { tone, wavFile } from "../helpers/fake-engines.js";
 import { openLive } from "../helpers/live.js";
 import { startTestServer, type TestServer } from "../helpers/server.js";
 
@@ -70,6 +71,20 @@ describe("WS /v1/tts/live", () => {
     assert.equal(t.engines.calls.at(-1)!.text.trim(), "And then");
     live.send({ event: "stop" });
     assert.equal((await live.done).finish?.reason, "stop");
+  });
+
+  it("clones from inline references in start (matched by pitch)", async () => {
+    const live = await openLive(t.server.url, t.server.apiKey);
+    const reference = wavFile(tone(210, 0.5, 16000));
+    live.send({
+      event: "start",
+      request: { text: "", format: "pcm", references: [{ audio: reference, text: "ref" }] },
+    });
+    live.send({ event: "text", text: "Hello." });
+    live.send({ event: "stop" });
+    const result = await live.done;
+    assert.equal(result.finish?.reason, "stop");
+    assert.equal(t.engines.calls.at(-1)!.options.voice.engineVoiceId, "fake-high");
   });
 
   it("an empty session (start then stop) still gets finish/stop", async () => {
