@@ -11,6 +11,7 @@ import { formatCredits, parseCredits } from "./pricing.js";
 import { AccountStore, type UsageEntry } from "./store/accounts.js";
 import { openDatabase } from "./store/database.js";
 import { VoiceStore } from "./store/voices.js";
+import { finishFrame } from "./tts/frames.js";
 
 /** Options of {@link startServer}; every one has a default. */
 export interface StartServerOptions {
@@ -222,6 +223,14 @@ export async function startServer(options: StartServerOptions = {}): Promise<Loc
     },
     close() {
       closing ??= (async () => {
+        // Realtime clients get a proper end (finish/error) rather than a dropped connection.
+        for (const client of wss.clients) {
+          if (client.readyState === client.OPEN) {
+            client.send(finishFrame("error", "The server is shutting down"), { binary: true });
+            client.close(1001);
+          }
+        }
+        if (wss.clients.size > 0) await new Promise((done) => setTimeout(done, 100));
         for (const client of wss.clients) client.terminate();
         await new Promise<void>((done) => {
           server.close(() => done());

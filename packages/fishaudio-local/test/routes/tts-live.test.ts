@@ -150,6 +150,16 @@ describe("WS /v1/tts/live", () => {
     await live.done;
   });
 
+  it("a server that shuts down ends open sessions with finish/error", async () => {
+    const other = await startTestServer();
+    const live = await openLive(other.server.url, other.server.apiKey);
+    live.send({ event: "start", request: { text: "" } });
+    await other.close();
+    const result = await live.done;
+    assert.equal(result.finish?.reason, "error");
+    assert.match(String(result.finish?.message), /shutting down/);
+  });
+
   describe("errors", () => {
     it("refuses a bad key with a plain HTTP 401 JSON body before upgrading", async () => {
       await assert.rejects(
