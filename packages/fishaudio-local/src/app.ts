@@ -4,7 +4,7 @@ import type { Duplex } from "node:stream";
 import { WebSocketServer } from "ws";
 import type { ServerContext } from "./context.js";
 import { EngineUnavailableError, UnsupportedAudioError } from "./engines/types.js";
-import { authenticate } from "./http/auth.js";
+import { authenticate, enterConcurrency } from "./http/auth.js";
 import { HttpError, sendError } from "./http/errors.js";
 import { handleAsr } from "./routes/asr.js";
 import {
@@ -57,6 +57,8 @@ async function route(ctx: ServerContext, req: IncomingMessage, res: ServerRespon
   if (!known) throw new HttpError(404, `Not found: ${method} ${path}`);
 
   const principal = authenticate(ctx, req);
+  const release = enterConcurrency(ctx, principal);
+  res.once("close", release);
 
   if (path === "/v1/tts") {
     if (method !== "POST") throw methodNotAllowed(["POST"]);
@@ -222,6 +224,8 @@ export function createUpgradeHandler(ctx: ServerContext, wss: WebSocketServer) {
       if (path !== "/v1/tts/live") throw new HttpError(404, `Not found: WebSocket ${path}`);
       const principal = authenticate(ctx, req);
       if (principal.user.creditMicro <= 0) throw new HttpError(402, "Insufficient API credit");
+      const release = enterConcurrency(ctx, principal);
+      socket.once("close", release);
       wss.handleUpgrade(req, socket, head, (ws) => {
         ctx.log(`WS /v1/tts/live opened`);
         runLiveSession(ctx, ws, req, principal);

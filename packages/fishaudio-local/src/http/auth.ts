@@ -29,3 +29,21 @@ export function authenticate(ctx: ServerContext, req: IncomingMessage): Principa
   }
   return principal;
 }
+
+/**
+ * Holds one of the key's concurrent slots until `release` is called; 429 when none is free.
+ * @example const release = enterConcurrency(ctx, principal); res.on("close", release);
+ */
+export function enterConcurrency(ctx: ServerContext, principal: Principal): () => void {
+  const release = ctx.limiter.enter(principal.keyId);
+  if (!release) {
+    throw new HttpError(
+      429,
+      "Too many concurrent requests for this API key; retry when one finishes",
+      {
+        "Retry-After": "1",
+      },
+    );
+  }
+  return release;
+}

@@ -4,6 +4,11 @@ export interface RateLimitOptions {
   requests: number;
   /** Window length in milliseconds (default 60 000). */
   windowMs: number;
+  /**
+   * Requests (and realtime sessions) one key may have in flight at once, as the cloud limits
+   * them (5 on its smallest plan). Default: no limit.
+   */
+  concurrent?: number;
 }
 
 export const DEFAULT_RATE_LIMIT: RateLimitOptions = { requests: 100_000, windowMs: 60_000 };
@@ -11,6 +16,7 @@ export const DEFAULT_RATE_LIMIT: RateLimitOptions = { requests: 100_000, windowM
 /** A fixed-window request counter per key; `take` says whether one more request may run. */
 export class RateLimiter {
   private readonly windows = new Map<string, { start: number; count: number }>();
+  private readonly inFlight = new Map<string, number>();
 
   /** @example new RateLimiter({ requests: 10, windowMs: 1000 }) */
   constructor(
@@ -35,6 +41,26 @@ export class RateLimiter {
     }
     window.count++;
     return undefined;
+  }
+
+  /**
+   * Counts one more request in flight for `key`: a release function, or undefined when the key
+   * already has `concurrent` requests running.
+   * @example const release = limiter.enter(keyId); if (!release) reply429(1); else res.on("close", release);
+   */
+  enter(key: string): (() => void) | undefined {
+    const limit = this.options.concurrent ?? Number.POSITIVE_INFINITY;
+    const running = this.inFlight.get(key) ?? 0;
+    if (running >= limit) return undefined;
+    this.inFlight.set(key, running + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = (this.inFlight.get(key) ?? 1) - 1;
+      if (left <= 0) this.inFlight.delete(key);
+      else this.inFlight.set(key, left);
+    };
   }
 
   private prune(now: number): void {

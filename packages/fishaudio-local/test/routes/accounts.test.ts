@@ -142,6 +142,51 @@ describe("rate limit", () => {
   });
 });
 
+describe("concurrency limit", () => {
+  let t: TestServer;
+  before(async () => {
+    t = await startTestServer({ rateLimit: { concurrent: 1 } });
+  });
+  after(() => t.close());
+
+  it("answers 429 while the key's only slot is busy, and frees it when the request ends", async () => {
+    let release!: () => void;
+    t.engines.gate = new Promise((r) => {
+      release = r;
+    });
+    try {
+      const busy = await t.call("POST", "/v1/tts", msgpack({ text: "One. Two.", format: "pcm" }));
+      assert.equal(busy.status, 200);
+      const refused = await t.call("GET", "/model");
+      assert.equal(refused.status, 429);
+      assert.equal(refused.headers.get("retry-after"), "1");
+      assert.match((await errorBody(refused)).message, /concurrent/);
+      await assert.rejects(
+        openLive(t.server.url, t.server.apiKey),
+        (e: Error & { status?: number }) => e.status === 429,
+      );
+      release();
+      await busy.arrayBuffer();
+      // The slot is free again once the response is over.
+      let status = 0;
+      for (let i = 0; i < 50 && status !== 200; i++) {
+        const res = await t.call("GET", "/model");
+        status = res.status;
+        await res.arrayBuffer();
+      }
+      assert.equal(status, 200);
+      // A live session holds the slot until it closes.
+      const live = await openLive(t.server.url, t.server.apiKey);
+      assert.equal((await t.call("GET", "/model")).status, 429);
+      live.send({ event: "start", request: { text: "" } });
+      live.send({ event: "stop" });
+      await live.done;
+    } finally {
+      t.engines.gate = undefined;
+    }
+  });
+});
+
 describe("body size limit", () => {
   let t: TestServer;
   before(async () => {
