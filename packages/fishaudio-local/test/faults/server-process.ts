@@ -3,7 +3,7 @@
  * server and not the test runner, and its stdout/stderr can be searched afterwards.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const REPO_ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
@@ -24,6 +24,8 @@ export interface ServerProcess {
   alive(): boolean;
   /** Resident memory in KiB (VmRSS from /proc). */
   rssKiB(): number;
+  /** Resident memory of the server and every process it started (engine helpers), in KiB. */
+  treeRssKiB(): number;
   /** Sends SIGKILL and waits for the exit. */
   kill(): Promise<void>;
   /** Asks for a clean shutdown (SIGTERM) and waits; SIGKILL after `ms`. */
@@ -104,6 +106,7 @@ export async function spawnServer(
       if (!match) throw new Error(`no VmRSS in /proc/${pid}/status`);
       return Number(match[1]);
     },
+    treeRssKiB: () => descendants(pid).reduce((sum, p) => sum + (vmRss(p) ?? 0), 0),
     async kill() {
       if (!exited) child.kill("SIGKILL");
       await exit;
@@ -116,4 +119,37 @@ export async function spawnServer(
       clearTimeout(timer);
     },
   };
+}
+
+/** VmRSS of one process in KiB; undefined if it is gone. */
+function vmRss(pid: number): number | undefined {
+  try {
+    const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return match ? Number(match[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `pid` and all its descendants, from /proc/<pid>/task/<tid>/children. */
+function descendants(pid: number): number[] {
+  const out = [pid];
+  for (let i = 0; i < out.length; i++) {
+    const current = out[i]!;
+    let tasks: string[] = [];
+    try {
+      tasks = readdirSync(`/proc/${current}/task`);
+    } catch {
+      continue;
+    }
+    for (const tid of tasks) {
+      try {
+        const children = readFileSync(`/proc/${current}/task/${tid}/children`, "utf8").trim();
+        if (children) out.push(...children.split(/\s+/).map(Number));
+      } catch {
+        // The task ended while we looked.
+      }
+    }
+  }
+  return out;
 }

@@ -26,7 +26,7 @@ describe("local server under fuzzed input (stress)", () => {
         const report = await runFuzz(server, ctx, {
           seed,
           cases: 1200,
-          budgetMs: 240_000,
+          budgetMs: 200_000,
           wsShare: 0.2,
         });
         assert.deepEqual(report.failures, [], describeReport(report));
