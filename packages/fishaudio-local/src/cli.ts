@@ -20,6 +20,7 @@ Options:
                           without one, the first start creates a key and prints it)
   --initial-credits <n>   starting balance of new users, in credits (default 1000)
   --rate-limit <n>        requests per minute per key (default 100000; 0 = unlimited)
+  --max-concurrent <n>    requests and realtime sessions in flight per key (default: no cap)
   --benchmark-voice       add the "benchmark" voice (generated tone, for SDK benchmarks)
   --quiet                 do not log requests
   -h, --help              show this help
@@ -59,6 +60,14 @@ export async function main(argv: string[]): Promise<number> {
     );
     return 2;
   }
+  const concurrent =
+    values["max-concurrent"] === undefined ? undefined : Number(values["max-concurrent"]);
+  if (concurrent !== undefined && (!Number.isInteger(concurrent) || concurrent < 1)) {
+    process.stderr.write(
+      `fishaudio-local: --max-concurrent must be a whole number of at least 1, got '${values["max-concurrent"]}'\n`,
+    );
+    return 2;
+  }
   const credits = values["initial-credits"];
   if (credits !== undefined && !/^\d+(\.\d+)?$/.test(credits)) {
     process.stderr.write(`fishaudio-local: --initial-credits must be a number, got '${credits}'\n`);
@@ -79,12 +88,12 @@ export async function main(argv: string[]): Promise<number> {
       dataDir,
       apiKey,
       initialCredits: credits,
-      rateLimit:
-        perMinute === undefined
-          ? undefined
-          : perMinute === 0
-            ? false
-            : { requests: perMinute, windowMs: 60_000 },
+      rateLimit: {
+        ...(perMinute === undefined
+          ? {}
+          : { requests: perMinute === 0 ? Number.POSITIVE_INFINITY : perMinute, windowMs: 60_000 }),
+        ...(concurrent === undefined ? {} : { concurrent }),
+      },
       enableBenchmarkVoice: values["benchmark-voice"] ?? false,
       logger: quiet
         ? undefined
@@ -138,6 +147,7 @@ function parse(argv: string[]) {
       "api-key": { type: "string" },
       "initial-credits": { type: "string" },
       "rate-limit": { type: "string" },
+      "max-concurrent": { type: "string" },
       "benchmark-voice": { type: "boolean" },
       quiet: { type: "boolean" },
       help: { type: "boolean", short: "h" },

@@ -106,6 +106,7 @@ describe("fishaudio-local serve", () => {
   it("refuses bad usage with exit code 2 and says what is wrong", async () => {
     for (const [args, message] of [
       [["serve", "--port", "http"], /--port must be an integer/],
+      [["serve", "--max-concurrent", "0"], /--max-concurrent must be a whole number/],
       [["serve", "--colour"], /Unknown option/],
       [["start"], /expected the command 'serve'/],
     ] as const) {
