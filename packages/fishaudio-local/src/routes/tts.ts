@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ServerContext } from "../context.js";
+import type { AudioEncoder, PcmChunk } from "../engines/types.js";
 import { readObject } from "../http/decode.js";
 import { HttpError } from "../http/errors.js";
 import { writeWithBackpressure } from "../http/write.js";
@@ -90,18 +91,20 @@ export async function handleTts(
   }
 
   const cost = chargeTts(ctx, principal, "tts", model, speakers, params.text);
-  const encoder = ctx.engines.createEncoder({
-    format: params.format,
-    sampleRate: params.sampleRate,
-    mp3Bitrate: params.mp3Bitrate,
-    opusBitrate: params.opusBitrate,
-    volumeDb: params.volumeDb,
-    normalize: params.normalizeLoudness,
-  });
-  const pcm = speak(ctx.engines, speakers, params.text, abort.signal);
-  // Wait for the first audio before committing to 200, so engine failures still get a status.
-  let first: IteratorResult<Awaited<ReturnType<typeof pcm.next>>["value"]>;
+  let encoder: AudioEncoder;
+  let pcm: AsyncGenerator<PcmChunk>;
+  let first: IteratorResult<PcmChunk>;
   try {
+    encoder = ctx.engines.createEncoder({
+      format: params.format,
+      sampleRate: params.sampleRate,
+      mp3Bitrate: params.mp3Bitrate,
+      opusBitrate: params.opusBitrate,
+      volumeDb: params.volumeDb,
+      normalize: params.normalizeLoudness,
+    });
+    pcm = speak(ctx.engines, speakers, params.text, abort.signal);
+    // Wait for the first audio before committing to 200, so engine failures still get a status.
     first = await pcm.next();
   } catch (error) {
     ctx.accounts.refund(principal.user.id, cost);

@@ -49,6 +49,7 @@ export class FakeEngines implements Engines {
   async *synthesize(text: string, options: SynthesisOptions): AsyncIterable<PcmChunk> {
     const call: SynthesisCall = { text, options, aborted: false };
     this.calls.push(call);
+    if (text.includes("ENGINE-DOWN")) throw new EngineUnavailableError("fake engine switched off");
     const voice = this.list.find((v) => v.id === options.voice.engineVoiceId);
     if (!voice) throw new Error(`fake engines: unknown voice ${options.voice.engineVoiceId}`);
     // "|" also separates sentences here, so a test can hand over several in one piece.

@@ -186,6 +186,18 @@ describe("POST /v1/tts", () => {
     }
   });
 
+  it("an engine that fails before any audio gives 503 and refunds the charge", async () => {
+    const before = t.server.getCredits(t.server.userId);
+    const res = await t.call(
+      "POST",
+      "/v1/tts",
+      msgpack({ text: "ENGINE-DOWN now", format: "wav" }),
+    );
+    assert.equal(res.status, 503);
+    assert.match((await errorBody(res)).message, /unavailable/);
+    assert.equal(t.server.getCredits(t.server.userId), before);
+  });
+
   it("serves the benchmark voice: exactly N bytes of PCM, and a WAV header plus N for wav", async () => {
     let res = await t.call(
       "POST",
