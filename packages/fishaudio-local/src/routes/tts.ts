@@ -25,7 +25,7 @@ export function chargeTts(
   model: string,
   speakers: SpeakerPlan[],
   text: string,
-): number {
+): { cost: number; usageId: number } {
   const cost = ttsCost(text);
   if (!ctx.accounts.charge(principal.user.id, cost)) {
     throw new HttpError(402, "Insufficient API credit");
@@ -34,7 +34,7 @@ export function chargeTts(
     speakers.find((s) => s.storedVoiceId)?.storedVoiceId ??
     speakers[0]?.settings.engineVoiceId ??
     null;
-  ctx.accounts.recordUsage({
+  const usageId = ctx.accounts.recordUsage({
     userId: principal.user.id,
     keyId: principal.keyId,
     kind,
@@ -46,7 +46,7 @@ export function chargeTts(
   for (const speaker of speakers) {
     if (speaker.storedVoiceId) ctx.voices.incrementTaskCount(speaker.storedVoiceId);
   }
-  return cost;
+  return { cost, usageId };
 }
 
 function audioHeaders(params: TtsParams, model: string): Record<string, string> {
@@ -90,7 +90,7 @@ export async function handleTts(
     throw new HttpError(422, "The benchmark voice cannot be mixed with other voices");
   }
 
-  const cost = chargeTts(ctx, principal, "tts", model, speakers, params.text);
+  const charge = chargeTts(ctx, principal, "tts", model, speakers, params.text);
   let encoder: AudioEncoder;
   let pcm: AsyncGenerator<PcmChunk>;
   let first: IteratorResult<PcmChunk>;
@@ -107,7 +107,7 @@ export async function handleTts(
     // Wait for the first audio before committing to 200, so engine failures still get a status.
     first = await pcm.next();
   } catch (error) {
-    ctx.accounts.refund(principal.user.id, cost);
+    ctx.accounts.refund(principal.user.id, charge.cost, charge.usageId);
     throw error;
   }
   res.writeHead(200, audioHeaders(params, model));

@@ -159,16 +159,23 @@ export class AccountStore {
     return result.changes === 1;
   }
 
-  /** Gives back a charge that bought nothing (synthesis failed before any audio). */
-  refund(userId: string, costMicro: number): void {
-    this.db
-      .prepare("UPDATE users SET credit_micro = credit_micro + ?, updated_at = ? WHERE id = ?")
-      .run(costMicro, nowIso(), userId);
+  /**
+   * Gives back a charge that bought nothing (synthesis failed before any audio), removing its
+   * ledger line when there is one.
+   * @example store.refund(user.id, cost, usageId);
+   */
+  refund(userId: string, costMicro: number, usageId?: number): void {
+    this.db.transaction(() => {
+      this.db
+        .prepare("UPDATE users SET credit_micro = credit_micro + ?, updated_at = ? WHERE id = ?")
+        .run(costMicro, nowIso(), userId);
+      if (usageId !== undefined) this.db.prepare("DELETE FROM usage WHERE id = ?").run(usageId);
+    })();
   }
 
-  /** Appends a usage record. @example store.recordUsage({...}) */
-  recordUsage(entry: Omit<UsageEntry, "id" | "createdAt">): void {
-    this.db
+  /** Appends a usage record; returns its id. @example store.recordUsage({...}) */
+  recordUsage(entry: Omit<UsageEntry, "id" | "createdAt">): number {
+    const result = this.db
       .prepare(
         "INSERT INTO usage (user_id, key_id, kind, model, voice_id, units, cost_micro, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
       )
@@ -182,6 +189,7 @@ export class AccountStore {
         entry.costMicro,
         nowIso(),
       );
+    return Number(result.lastInsertRowid);
   }
 
   /** The ledger, oldest first, optionally for one user. @example store.usage(user.id) */

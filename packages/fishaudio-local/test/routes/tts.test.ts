@@ -188,6 +188,7 @@ describe("POST /v1/tts", () => {
 
   it("an engine that fails before any audio gives 503 and refunds the charge", async () => {
     const before = t.server.getCredits(t.server.userId);
+    const entries = t.server.usage().length;
     const res = await t.call(
       "POST",
       "/v1/tts",
@@ -196,6 +197,7 @@ describe("POST /v1/tts", () => {
     assert.equal(res.status, 503);
     assert.match((await errorBody(res)).message, /unavailable/);
     assert.equal(t.server.getCredits(t.server.userId), before);
+    assert.equal(t.server.usage().length, entries);
   });
 
   it("serves the benchmark voice: exactly N bytes of PCM, and a WAV header plus N for wav", async () => {
