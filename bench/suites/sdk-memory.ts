@@ -3,6 +3,7 @@
  * file through tts.convert and through streamWebsocket (plain fetch shown for reference).
  * Each measurement is a fresh child process, so nothing else lives in the measured heap.
  */
+import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { runChild } from "../lib/child.js";
@@ -55,7 +56,7 @@ export const sdkMemorySuite: Suite = {
             "children/memory.ts",
             { url: server.url, apiKey: server.apiKey, mode, bytes: size, file },
             { nodeArgs: ["--expose-gc"], timeoutMs: 120_000 },
-          );
+          ).finally(() => fs.rmSync(file, { force: true }));
           if (r.lingering.length)
             lingering.push(`${mode} ${size / MB} MB: ${r.lingering.join(", ")}`);
           if (r.written < size) throw new Error(`${mode} wrote ${r.written} of ${size} bytes`);
