@@ -226,7 +226,7 @@ export const enginesRealtimeSuite: Suite = {
         title: "WebSocket /v1/tts/live: flush → first audio frame (ms)",
         head: ["voice", "format", "median (p10, p90)"],
         rows,
-        note: `One session per measurement (after a warm-up session): start (chunk_length 300), ${words.length} text events of one word each, flush (clock starts), first non-empty audio frame (clock stops), stop. ${reps} sessions per row.${early ? ` In ${early} row(s) some audio arrived before the flush.` : ""}${flite.length ? " At flush the server holds the whole 200-character sentence, so the figure is close to the HTTP first byte above: flite renders each piece of text whole, espeak streams." : ""}`,
+        note: `One session per measurement (after a warm-up session): start (chunk_length 300), ${words.length} text events of one word each, flush (clock starts), first non-empty audio frame (clock stops), stop. ${reps} sessions per row.${early ? ` In ${early} row(s) some audio arrived before the flush.` : ""}${flite.length ? " At flush the server holds the whole 200-character sentence, as an HTTP request does: compare each row with the HTTP first byte of the same voice and format above." : ""}`,
       },
     ];
     return { targets, tables };
@@ -284,7 +284,7 @@ export const enginesAsrSuite: Suite = {
         head: ["figure", "value"],
         rows: [
           ["duration", `${fmt(r.jfk.duration, 2)} s`],
-          ["decode to 16 kHz", `${fmt(r.jfk.decodeMs, 0)} ms`],
+          ["decode to 16 kHz (first call, cold)", `${fmt(r.jfk.decodeMs, 0)} ms`],
           ["first transcription (cold)", `${fmt(r.jfk.coldMs, 0)} ms`],
           ["warm transcription", `${fmtSummary(r.jfk.warmMs, 0)} ms`],
           ["warm RTF", fmt(rtf, 3)],
