@@ -24,7 +24,7 @@ export const sdkStreamSuite: Suite = {
     const server = await sharedServer();
     const client = await sdkClient(server);
     const size = quick ? 64 * MB : 256 * MB;
-    const reps = quick ? 6 : 20;
+    const reps = quick ? 6 : 30;
     const request = { text: String(size), reference_id: "benchmark", format: "wav" };
 
     const viaFetch = async () => {
