@@ -51,6 +51,68 @@ describe("local server under fuzzed input (fast)", () => {
     assert.equal(health.status, 200);
   });
 
+  it("malformed WebSocket frames (bad opcodes, unmasked, RSV bits, bad UTF-8, huge lengths): closed, server alive", async () => {
+    const mask = Buffer.from([1, 2, 3, 4]);
+    const masked = (first: number, payload: Buffer) => {
+      const body = Buffer.from(payload.map((b, i) => b ^ mask[i % 4]!));
+      return Buffer.concat([Buffer.from([first, 0x80 | payload.length]), mask, body]);
+    };
+    const frames: [string, Buffer][] = [
+      ["reserved opcode 0x3", masked(0x83, Buffer.from("hi"))],
+      ["reserved opcode 0xB (control)", masked(0x8b, Buffer.from("hi"))],
+      ["unmasked client frame", Buffer.from([0x82, 0x02, 0x01, 0x02])],
+      ["RSV1 without an extension", masked(0xc2, Buffer.from("hi"))],
+      ["text frame with invalid UTF-8", masked(0x81, Buffer.from([0xc3, 0x28, 0xff]))],
+      ["fragmented ping", masked(0x09, Buffer.from("p"))],
+      ["continuation without a start", masked(0x80, Buffer.from("x"))],
+      ["close with a 1-byte payload", masked(0x88, Buffer.from([0x03]))],
+      ["close with code 999", masked(0x88, Buffer.from([0x03, 0xe7]))],
+      [
+        "64-bit length of 2^63",
+        Buffer.concat([Buffer.from([0x82, 0xff, 0x80, 0, 0, 0, 0, 0, 0, 0]), mask]),
+      ],
+      ["truncated header", Buffer.from([0x82])],
+    ];
+    const port = Number(new URL(server.url).port);
+    for (const [name, frame] of frames) {
+      const closed = await new Promise<boolean>((resolve) => {
+        const socket = net.connect(port, "127.0.0.1");
+        let upgraded = false;
+        let buffer = "";
+        socket.on("data", (chunk) => {
+          if (upgraded) return;
+          buffer += chunk.toString("latin1");
+          if (buffer.includes("\r\n\r\n")) {
+            upgraded = buffer.startsWith("HTTP/1.1 101");
+            if (!upgraded) resolve(false);
+            else socket.write(frame);
+          }
+        });
+        socket.on("error", () => {});
+        socket.on("close", () => resolve(upgraded));
+        // A frame the server cannot parse must end the connection; a truncated one may wait
+        // for more bytes, so that case ends from our side.
+        socket.setTimeout(name === "truncated header" ? 500 : 10_000, () => {
+          socket.destroy();
+          resolve(name === "truncated header" && upgraded);
+        });
+        socket.write(
+          "GET /v1/tts/live HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n" +
+            `Authorization: Bearer ${API_KEY}\r\n\r\n`,
+        );
+      });
+      assert.ok(closed, `${name}: the upgrade failed or the server left the connection open`);
+      assert.ok(server.alive(), `the server died on: ${name}`);
+    }
+    const health = await rawRequest(server.url, {
+      method: "GET",
+      path: "/model",
+      headers: { authorization: `Bearer ${API_KEY}` },
+    });
+    assert.equal(health.status, 200);
+  });
+
   it("garbage below HTTP (bad request lines, binary noise): 400 JSON or a close, server alive", async () => {
     const inputs = [
       "GARBAGE\r\n\r\n",
