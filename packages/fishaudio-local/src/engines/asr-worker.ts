@@ -80,11 +80,15 @@ const options = [
   ["-logfn", "/dev/null"],
   // Silence removal would shift word times (it drops frames); keep the timeline intact.
   ["-remove_silence", "no"],
-  // Wider beams than the defaults (both 1e-48): on jfk.wav the defaults gave WER 0.23-0.64
-  // depending on gain and resampling, these 0.23 in every variant, for about 1.3-1.5x the CPU.
-  // (A wider word beam, -wbeam, cost more and changed nothing.)
+  // Measured on jfk.wav at five gains/resamplings and ten flite sentences (CPU per jfk pass):
+  //   defaults (beams 1e-48, maxhmmpf 30000)      WER 0.23-0.64, 4.1 s
+  //   beam/pbeam 1e-60                            WER 0.23 in every variant, 5.5 s
+  //   beam/pbeam 1e-60 + maxhmmpf 7000 (chosen)   WER 0.18 in every variant, 3.4 s
+  //   ... + maxhmmpf 5000 / 3000                  WER 0.23, 2.9 s / WER 0.69, 2.5 s (cliff)
+  // The flite round-trip WER (0.107) was the same in every configuration.
   ["-beam", "1e-60"],
   ["-pbeam", "1e-60"],
+  ["-maxhmmpf", "7000"],
 ];
 const varargs: unknown[] = [];
 for (const [key, value] of options) varargs.push("str", key, "str", value);
