@@ -267,6 +267,44 @@ describe("HTTP faults: retryable statuses", () => {
     );
   });
 
+  it("a retried upload resends the whole body, even from a ReadableStream", async () => {
+    const audio = new Uint8Array(20_000).map((_, i) => (i * 31) % 251);
+    const bodies: Buffer[] = [];
+    await runIsolated(
+      () =>
+        httpFaultServer((req, res, attempt) => {
+          const chunks: Buffer[] = [];
+          req.on("data", (chunk: Buffer) => chunks.push(chunk));
+          req.on("end", () => {
+            bodies.push(Buffer.concat(chunks));
+            if (attempt === 1) {
+              sendJson(res, 503, { status: 503, message: "busy" }, { "retry-after-ms": "10" });
+            } else sendJson(res, 201, VOICE);
+          });
+        }),
+      async (server) => {
+        const stream = new ReadableStream<Uint8Array>({
+          start(controller) {
+            controller.enqueue(audio.subarray(0, 7000));
+            controller.enqueue(audio.subarray(7000));
+            controller.close();
+          },
+        });
+        const voice = await client(server.url, { maxRetries: 2 }).voices.create({
+          title: "Retried",
+          voices: [stream],
+        });
+        assert.equal(voice.id, "v1");
+        assert.equal(server.attempts, 2);
+      },
+    );
+    const needle = Buffer.from(audio);
+    assert.equal(bodies.length, 2);
+    for (const [i, body] of bodies.entries()) {
+      assert.ok(body.includes(needle), `attempt ${i + 1} did not carry the whole audio`);
+    }
+  });
+
   it("503 every time -> ServerError after maxRetries + 1 attempts", async () => {
     await runIsolated(
       () =>
