@@ -48,7 +48,7 @@ describe("local server: long unbroken words", () => {
           headers: { ...auth, "content-type": "application/json" },
           body: json(body),
         },
-        120_000,
+        90_000,
       );
       if (res.status >= 400) assertErrorShape(res, "long word");
       else {
@@ -65,8 +65,8 @@ describe("local server: long unbroken words", () => {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         ws.terminate();
-        reject(new Error(`no close within 120 s; events: ${events.join(",")}`));
-      }, 120_000);
+        reject(new Error(`no close within 90 s; events: ${events.join(",")}`));
+      }, 90_000);
       ws.on("error", reject);
       ws.on("open", () => {
         ws.send(msgpack({ event: "start", request: { ...ttsRequest(), text: "" } }));
