@@ -40,6 +40,9 @@ describe("local server under fuzzed input (fast)", () => {
       wsShare: 0.15,
     });
     assert.deepEqual(report.failures, [], describeReport(report));
+    // Some cases are valid on purpose: if none succeeded, the run tested only the front door.
+    const succeeded = [...report.statuses].filter(([status]) => status < 300).length;
+    assert.ok(succeeded > 0, `no case succeeded: ${describeReport(report)}`);
     // The budget is a safety net, not the plan: most of the cases must have run.
     assert.ok(report.httpCases + report.wsCases >= 200, describeReport(report));
     assert.ok(server.alive(), "the server process died");

@@ -30,6 +30,9 @@ describe("local server under fuzzed input (stress)", () => {
           wsShare: 0.2,
         });
         assert.deepEqual(report.failures, [], describeReport(report));
+        // Some cases are valid on purpose: if none succeeded, the run tested only the front door.
+        const succeeded = [...report.statuses].filter(([status]) => status < 300).length;
+        assert.ok(succeeded > 0, `no case succeeded: ${describeReport(report)}`);
         assert.ok(report.httpCases + report.wsCases >= 800, describeReport(report));
         assert.ok(server.alive(), "the server process died");
         const health = await rawRequest(server.url, {
