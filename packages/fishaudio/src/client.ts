@@ -318,34 +318,51 @@ function parseJSONBody(text: string, response: Response): unknown {
 async function* emptyBody(): AsyncGenerator<Uint8Array> {}
 
 /**
- * Streams a response body, bounding each wait for the next chunk by the deadline so that a
- * stalled server ends in APITimeoutError. Stopping early cancels the body (and the request).
+ * The response body as an async iterable. A hand-written iterator rather than an async
+ * generator, and one watchdog timer for the whole body: this is the per-chunk hot path of
+ * every streamed response, so it does no per-chunk timer or promise bookkeeping.
  */
-async function* readBody(
-  body: ReadableStream<Uint8Array>,
-  deadline: Deadline,
-): AsyncGenerator<Uint8Array> {
+function readBody(body: ReadableStream<Uint8Array>, deadline: Deadline): AsyncIterable<Uint8Array> {
   const reader = body.getReader();
-  let finished = false;
-  try {
-    while (true) {
-      deadline.arm("waiting for the next chunk of the response body");
+  let closed = false;
+  const close = (cancel: boolean) => {
+    if (closed) return;
+    closed = true;
+    deadline.dispose();
+    if (cancel) reader.cancel().catch(() => {});
+  };
+  // A custom fetch may ignore its signal: cancelling the reader still ends a pending read.
+  deadline.onFail(() => reader.cancel().catch(() => {}));
+  let watching = false;
+  const iterator: AsyncIterator<Uint8Array> = {
+    async next() {
+      if (closed) return { done: true, value: undefined };
+      // Started on the first read: a body nobody reads must not hold a timer.
+      if (!watching) {
+        watching = true;
+        deadline.watch("waiting for the next chunk of the response body");
+      }
+      deadline.begin();
       let result: ReadableStreamReadResult<Uint8Array>;
       try {
-        result = await deadline.race(reader.read());
+        result = await reader.read();
       } catch (cause) {
+        close(false);
         throw deadline.error ?? connectionError(cause);
       } finally {
-        deadline.disarm();
+        deadline.end();
       }
-      if (result.done) {
-        finished = true;
-        return;
+      if (deadline.error) {
+        close(false);
+        throw deadline.error;
       }
-      yield result.value;
-    }
-  } finally {
-    deadline.dispose();
-    if (!finished) reader.cancel().catch(() => {});
-  }
+      if (result.done) close(false);
+      return result;
+    },
+    async return() {
+      close(true);
+      return { done: true, value: undefined };
+    },
+  };
+  return { [Symbol.asyncIterator]: () => iterator };
 }

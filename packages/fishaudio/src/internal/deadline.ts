@@ -13,6 +13,10 @@ export class Deadline {
   readonly #pending = new Set<(error: APIError) => void>();
   #timer: ReturnType<typeof setTimeout> | undefined;
   #error: APIError | undefined;
+  #disposed = false;
+  /** While watching a stream: what the wait is, and since when a read has been pending. */
+  #watching: string | undefined;
+  #waitingSince: number | undefined;
 
   constructor(ms: number, userSignal?: AbortSignal) {
     this.#ms = ms;
@@ -40,6 +44,50 @@ export class Deadline {
       this.#fail(new APITimeoutError(`Request timed out after ${this.#ms} ms ${what}.`));
     }, this.#ms);
   }
+
+  /**
+   * Bounds every wait between `begin()` and `end()` by the timeout, with ONE timer for the
+   * whole stream rather than one per chunk (a large body has tens of thousands of chunks).
+   * Time the caller spends between reads does not count: a slow consumer is not a stall.
+   */
+  watch(what: string): void {
+    this.disarm();
+    if (this.#error || this.#disposed) return;
+    this.#watching = what;
+    this.#schedule(this.#ms);
+  }
+
+  /** A read started (see `watch`). */
+  begin(): void {
+    this.#waitingSince = performance.now();
+  }
+
+  /** The read ended (see `watch`). */
+  end(): void {
+    this.#waitingSince = undefined;
+  }
+
+  /** Calls `listener` once when the deadline fails (at once if it already has). */
+  onFail(listener: (error: APIError) => void): void {
+    if (this.#error) listener(this.#error);
+    else this.#pending.add(listener);
+  }
+
+  #schedule(ms: number): void {
+    this.#timer = setTimeout(this.#check, ms);
+  }
+
+  readonly #check = (): void => {
+    this.#timer = undefined;
+    if (this.#error || this.#disposed || this.#watching === undefined) return;
+    const since = this.#waitingSince;
+    const waited = since === undefined ? 0 : performance.now() - since;
+    if (waited >= this.#ms) {
+      this.#fail(new APITimeoutError(`Request timed out after ${this.#ms} ms ${this.#watching}.`));
+    } else {
+      this.#schedule(this.#ms - waited);
+    }
+  };
 
   /** Stops the timer without ending the deadline. */
   disarm(): void {
@@ -71,6 +119,7 @@ export class Deadline {
 
   /** Clears the timer and detaches from the caller's signal. Safe to call twice. */
   dispose(): void {
+    this.#disposed = true;
     this.disarm();
     this.#userSignal?.removeEventListener("abort", this.#onAbort);
   }
