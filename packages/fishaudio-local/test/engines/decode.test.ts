@@ -5,9 +5,10 @@ import { decodeAudio, sniffContainer } from "../../src/engines/decode.js";
 import { createEncoder } from "../../src/engines/encoders.js";
 import { estimatePitch } from "../../src/engines/pitch.js";
 import { type EncoderOptions, UnsupportedAudioError } from "../../src/engines/types.js";
+import { sharedSample } from "../helpers/shared-samples.js";
 import { flacFile, m4aAlacFile, oggVorbisSilence, rms, tone } from "./fixtures.js";
 
-const JFK = "/work/shared/samples/jfk.wav";
+const JFK = sharedSample("jfk.wav");
 /** 1 s of a 180 Hz tone at 22.05 kHz (espeak's rate). */
 const SOURCE = tone(180, 1, 22050, 12000);
 
