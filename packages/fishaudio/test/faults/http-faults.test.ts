@@ -135,6 +135,21 @@ describe("HTTP faults: no response", () => {
     );
   });
 
+  it("headers that stop halfway -> APITimeoutError, request aborted", async () => {
+    await runIsolated(
+      () =>
+        httpFaultServer((req) => {
+          // Raw bytes under node's response object: a status line and half a header, then nothing.
+          req.socket.write("HTTP/1.1 200 OK\r\nContent-Type: audio/mp");
+        }),
+      async (server) => {
+        const fish = client(server.url, { timeout: 150, maxRetries: 1 });
+        await rejectsWith(fish.tts.convert({ text: "Hello" }), APITimeoutError);
+        assert.equal(server.attempts, 2);
+      },
+    );
+  });
+
   it("per-request timeout overrides the client's", async () => {
     await runIsolated(
       () => httpFaultServer(() => {}),
