@@ -40,6 +40,7 @@ export class EspeakEngine {
     voice: VoiceSpec,
     settings: { speed?: number; pitchHz?: number },
     signal?: AbortSignal,
+    order = 0,
   ): ChunkQueue {
     const queue = new ChunkQueue();
     const { voice: name, pitch } = espeakPitch(voice.engineName, settings.pitchHz);
@@ -55,6 +56,7 @@ export class EspeakEngine {
     this.pool.run({
       payload: request,
       ...(signal ? { signal } : {}),
+      priority: order,
       canRetry: () => !delivered,
       onMessage: (message) => {
         const reply = message as EspeakReply;

@@ -72,16 +72,42 @@ async function synthesize(req: FliteRequest): Promise<FliteReply> {
   }
 }
 
+/**
+ * Replies only while the parent is listening: when it exits mid-synthesis (e.g. the CLI piped into
+ * `head`), send() would otherwise raise an unhandled EPIPE and print a stack trace.
+ */
+function reply(message: FliteReply | { ready: true } | { fatal: string }): void {
+  if (!process.connected || !process.send) return;
+  try {
+    process.send(message, undefined, {}, (err) => {
+      if (err && !isChannelGone(err)) console.error(`flite child: ${err.message}`);
+    });
+  } catch (err) {
+    if (!isChannelGone(err)) throw err;
+  }
+}
+
+/** The errors that only mean the parent has gone away. */
+function isChannelGone(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === "EPIPE" || code === "ERR_IPC_CHANNEL_CLOSED" || code === "ECONNRESET";
+}
+
+// The channel's own asynchronous errors arrive here; a vanished parent is not worth a trace.
+process.on("error", (err) => {
+  if (!isChannelGone(err)) throw err;
+});
+
 let queue = Promise.resolve();
 process.on("message", (msg: FliteRequest) => {
   queue = queue.then(async () => {
-    let reply: FliteReply;
+    let result: FliteReply;
     try {
-      reply = await synthesize(msg);
+      result = await synthesize(msg);
     } catch (err) {
-      reply = { id: msg.id, error: err instanceof Error ? err.message : String(err) };
+      result = { id: msg.id, error: err instanceof Error ? err.message : String(err) };
     }
-    process.send?.(reply);
+    reply(result);
   });
 });
 process.on("disconnect", () => {
@@ -91,6 +117,6 @@ process.on("disconnect", () => {
 process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
 // One throw-away sentence tiers up the WASM code so the first real request is not the slow one.
 synthesize({ id: 0, text: "Ready.", voice: "rms", durationStretch: 1 }).then(
-  () => process.send?.({ ready: true }),
-  (err: unknown) => process.send?.({ fatal: `flite failed to start: ${String(err)}` }),
+  () => reply({ ready: true }),
+  (err: unknown) => reply({ fatal: `flite failed to start: ${String(err)}` }),
 );

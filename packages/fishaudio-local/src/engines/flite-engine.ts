@@ -51,6 +51,7 @@ export class FliteEngine {
     voice: VoiceSpec,
     settings: { speed?: number; pitchHz?: number },
     signal?: AbortSignal,
+    order = 0,
   ): ChunkQueue {
     const queue = new ChunkQueue();
     const speed = clamp(settings.speed ?? 1, 0.5, 2);
@@ -71,6 +72,7 @@ export class FliteEngine {
     this.pool.run({
       payload: request,
       ...(signal ? { signal } : {}),
+      priority: order,
       onMessage: (message) => {
         const reply = message as FliteReply;
         if (reply.id !== request.id) return false;

@@ -34,12 +34,29 @@ export interface Job {
   signal?: AbortSignal;
   /** Whether a crash mid-job may be retried (false once partial output has been delivered). */
   canRetry?(): boolean;
+  /**
+   * Lower runs first (default 0); equal priorities run in arrival order. Synthesis passes the
+   * piece's index within its request, so first pieces of new requests overtake later pieces of
+   * older ones instead of queueing behind whole texts.
+   */
+  priority?: number;
 }
 
 interface Entry {
   job: Job;
   attempts: number;
+  /** Arrival order, the tie-break between equal priorities. */
+  seq: number;
   abortListener?: () => void;
+  /** A retry after a crash: it had already been scheduled, so it runs before anything else. */
+  retry?: boolean;
+}
+
+function before(a: Entry, b: Entry): boolean {
+  if (a.retry !== b.retry) return a.retry === true;
+  const pa = a.job.priority ?? 0;
+  const pb = b.job.priority ?? 0;
+  return pa !== pb ? pa < pb : a.seq < b.seq;
 }
 
 interface Slot {
@@ -59,7 +76,7 @@ export interface HelperPoolOptions {
 }
 
 /**
- * Runs jobs on up to `size` helpers, first come first served.
+ * Runs jobs on up to `size` helpers, lowest `priority` first, then first come first served.
  * @example
  * const pool = new HelperPool({ name: "flite", size: 1, recycleAfter: 50, create });
  * pool.run({ payload, onMessage: (m) => true, onError: console.error });
@@ -68,6 +85,7 @@ export class HelperPool {
   private readonly slots: Slot[];
   private readonly queue: Entry[] = [];
   private closed = false;
+  private seq = 0;
   private readonly options: HelperPoolOptions;
   /** How many helpers have been started (tests and benchmarks read it). */
   started = 0;
@@ -86,7 +104,7 @@ export class HelperPool {
       job.onError(new Error(`The ${this.options.name} engine has been closed.`));
       return;
     }
-    this.queue.push({ job, attempts: 0 });
+    this.queue.push({ job, attempts: 0, seq: this.seq++ });
     this.pump();
   }
 
@@ -125,13 +143,22 @@ export class HelperPool {
     for (const slot of this.slots) {
       if (this.queue.length === 0) return;
       if (slot.job || this.closed) continue;
-      const next = this.queue.shift()!;
+      const next = this.takeNext();
       if (next.job.signal?.aborted) {
         next.job.onError(new DOMException("Aborted", "AbortError"));
         continue;
       }
       this.start(slot, next);
     }
+  }
+
+  /** Removes and returns the queued entry that should run next (retries go first). */
+  private takeNext(): Entry {
+    let best = 0;
+    for (let i = 1; i < this.queue.length; i++) {
+      if (before(this.queue[i]!, this.queue[best]!)) best = i;
+    }
+    return this.queue.splice(best, 1)[0]!;
   }
 
   private start(slot: Slot, entry: Entry): void {
@@ -236,6 +263,7 @@ export class HelperPool {
       const retry = entry.job.canRetry?.() ?? true;
       if (retry && entry.attempts < 2 && !entry.job.signal?.aborted && !this.closed) {
         // Retry once on a fresh helper: crashes in these engines are state-dependent, not input-dependent.
+        entry.retry = true;
         this.queue.unshift(entry);
       } else {
         entry.job.onError(new Error(`The ${this.options.name} engine stopped (${reason}).`));

@@ -10,17 +10,25 @@ export interface PieceSpeaker {
     voice: VoiceSpec,
     settings: { speed?: number; pitchHz?: number },
     signal?: AbortSignal,
+    /** The piece's index within its text: the engine's queue runs lower indexes first. */
+    order?: number,
   ): ChunkQueue;
 }
 
-/** Pieces queued ahead of the one being yielded, so the engine never waits for the consumer. */
+/**
+ * Pieces queued ahead of the one being yielded, so the engine never waits for the consumer; the
+ * bound keeps one long text from filling the engines' queue ahead of other requests.
+ */
 const LOOKAHEAD = 2;
 /**
- * Longest chunk yielded, in seconds. Consumers encode synchronously (mp3 costs about 0.04 × real
- * time), so a whole 4 s sentence would hold the event loop for ~150 ms; half-second slices keep
- * each step short and let other requests in between.
+ * Longest chunk yielded, in seconds. Consumers encode synchronously (lamejs mp3 costs about
+ * 0.1 × real time here), so a whole 4 s sentence would hold the event loop for ~400 ms; short
+ * slices keep each step short, get the first encoded bytes out sooner, and let other requests in
+ * between.
  */
-const MAX_CHUNK_SECONDS = 0.5;
+const MAX_CHUNK_SECONDS = 0.25;
+/** The first slice is smaller still: it is what the client waits for before hearing anything. */
+const FIRST_CHUNK_SECONDS = 0.1;
 
 /**
  * Speaks `text` piece by piece, yielding PCM in order as soon as each piece is ready; stops quietly
@@ -46,9 +54,11 @@ export async function* speakText(
   };
   const inFlight: ChunkQueue[] = [];
   let next = 0;
+  let yielded = 0;
   const fill = () => {
     while (inFlight.length <= LOOKAHEAD && next < pieces.length) {
-      inFlight.push(speaker.speak(pieces[next++]!, voice, settings, local.signal));
+      const order = next++;
+      inFlight.push(speaker.speak(pieces[order]!, voice, settings, local.signal, order));
     }
   };
   try {
@@ -57,13 +67,17 @@ export async function* speakText(
       const queue = inFlight.shift()!;
       fill();
       for await (const chunk of queue) {
-        const step = Math.max(1, Math.round(chunk.sampleRate * MAX_CHUNK_SECONDS));
-        for (let offset = 0; offset < chunk.samples.length; offset += step) {
+        let offset = 0;
+        while (offset < chunk.samples.length) {
           if (local.signal.aborted) return;
+          const seconds = yielded === 0 ? FIRST_CHUNK_SECONDS : MAX_CHUNK_SECONDS;
+          const step = Math.max(1, Math.round(chunk.sampleRate * seconds));
           yield {
             samples: chunk.samples.subarray(offset, offset + step),
             sampleRate: chunk.sampleRate,
           };
+          offset += step;
+          yielded++;
         }
       }
     }

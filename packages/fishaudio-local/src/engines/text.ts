@@ -13,8 +13,12 @@ const ABBREVIATION =
 
 /** A piece longer than this is split further. */
 export const MAX_PIECE_CHARS = 200;
-/** The first piece is kept shorter so the first audio arrives sooner. */
-export const FIRST_PIECE_CHARS = 100;
+/**
+ * The first piece is cut much shorter (its first clause, else its first few words) because
+ * flite's time grows with the text and the client hears nothing until that piece is done; the
+ * next pieces are synthesised while it plays.
+ */
+export const FIRST_PIECE_CHARS = 48;
 
 /**
  * Speakable pieces of `text`, in order; punctuation-only fragments are dropped.

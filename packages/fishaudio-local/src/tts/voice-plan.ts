@@ -36,20 +36,26 @@ export function visibleVoice(
 }
 
 /**
- * The engine voice closest in pitch to `pitchHz` among those speaking `language` (all voices
- * when none does).
- * @example closestVoice(engines.voices(), "en", 210)
+ * The engine voice closest in pitch to `pitchHz` among those speaking `language`, restricted to
+ * the engine of the language's default voice (`preferred`, from `voiceForLanguage`; without it,
+ * the first voice speaking the language, which is what `voiceForLanguage` picks) so that an
+ * English clone never lands on a robotic espeak voice because its pitch is a few Hz closer.
+ * @example closestVoice(engines.voices(), "en", 210, engines.voiceForLanguage("en"))
  */
 export function closestVoice(
   voices: EngineVoice[],
   language: string,
   pitchHz: number | undefined,
+  preferred?: EngineVoice,
 ): EngineVoice {
   const speaking = voices.filter((v) => v.languages.includes(language));
-  const pool = speaking.length > 0 ? speaking : voices;
+  const anchor = preferred ?? speaking[0];
+  const sameEngine = anchor ? speaking.filter((v) => v.engine === anchor.engine) : speaking;
+  const pool = sameEngine.length > 0 ? sameEngine : speaking.length > 0 ? speaking : voices;
   if (pool.length === 0) throw new HttpError(503, "No speech engine voices are available");
-  if (pitchHz === undefined) return pool[0]!;
-  let best = pool[0]!;
+  const start = anchor && pool.some((v) => v.id === anchor.id) ? anchor : pool[0]!;
+  if (pitchHz === undefined) return start;
+  let best = start;
   for (const voice of pool) {
     if (Math.abs(Math.log(voice.pitchHz / pitchHz)) < Math.abs(Math.log(best.pitchHz / pitchHz))) {
       best = voice;
@@ -72,7 +78,12 @@ async function fromReferences(
   pitches.sort((a, b) => a - b);
   const pitchHz = pitches.length > 0 ? pitches[Math.floor(pitches.length / 2)] : undefined;
   const language = detectLanguage(refs.map((r) => r.text).join(" "));
-  const voice = closestVoice(ctx.engines.voices(), language, pitchHz);
+  const voice = closestVoice(
+    ctx.engines.voices(),
+    language,
+    pitchHz,
+    ctx.engines.voiceForLanguage(language),
+  );
   return {
     benchmark: false,
     settings: { engineVoiceId: voice.id, pitchHz, speed },

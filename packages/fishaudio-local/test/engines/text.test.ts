@@ -37,11 +37,33 @@ describe("splitText", () => {
     assert.equal(pieces.join(" ").replace(/\s+/g, " "), long.trim().replace(/\s+/g, " "));
   });
 
+  it("keeps the first piece to its first clause or first few words", () => {
+    const sentence =
+      "The quick brown fox jumps over the lazy dog near the riverbank, while a gentle breeze carries the scent of pine through the valley, and children laugh as they chase butterflies across the meadow.";
+    const pieces = splitText(sentence);
+    assert.ok(pieces[0]!.length <= FIRST_PIECE_CHARS, pieces[0]);
+    assert.ok(FIRST_PIECE_CHARS <= 60, "the first piece must stay short: flite time grows with it");
+    // No clause break within the limit: cut at a word boundary, not inside a word.
+    assert.equal(pieces[0], "The quick brown fox jumps over the lazy dog");
+    assert.ok(pieces[1]!.startsWith("near the riverbank,"), pieces[1]);
+    const clause = splitText(
+      "In the early morning light, this sentence goes on for quite a while after its comma.",
+    );
+    assert.equal(clause[0], "In the early morning light,");
+    // Later sentences keep the long limit.
+    const two = splitText(`Hi. ${sentence}`);
+    assert.equal(two[1], sentence);
+  });
+
   it("hard-cuts text without any spaces", () => {
     const pieces = splitText("x".repeat(450));
     assert.deepEqual(
-      pieces.map((p) => p.length),
-      [100, 200, 150],
+      pieces.reduce((n, p) => n + p.length, 0),
+      450,
+    );
+    assert.deepEqual(
+      pieces.slice(0, 2).map((p) => p.length),
+      [FIRST_PIECE_CHARS, MAX_PIECE_CHARS],
     );
   });
 });
