@@ -40,17 +40,53 @@ async function speak(e: Engines, text: string, voiceId: string) {
   return { first, total, pcm: { samples, sampleRate }, seconds: samples.length / sampleRate };
 }
 
+const FORMATS = ["wav", "mp3", "opus"] as const;
+
+/** Synthesises and encodes `text`: time to the first non-empty encoded bytes, and in total. */
+async function speakEncoded(e: Engines, text: string, voiceId: string, format: string) {
+  const t0 = performance.now();
+  const encoder = e.createEncoder({ format: format as "wav" | "mp3" | "opus" });
+  let first = 0;
+  for await (const chunk of e.synthesize(text, { voice: { engineVoiceId: voiceId } })) {
+    const out = encoder.write(chunk);
+    if (first === 0 && out.byteLength > 0) first = performance.now() - t0;
+  }
+  const tail = encoder.end();
+  if (first === 0 && tail.byteLength > 0) first = performance.now() - t0;
+  return { first, total: performance.now() - t0 };
+}
+
 async function voicesMode() {
   const voices = engines.voices();
-  const timings: Record<string, { firstMs: number; totalMs: number; audioSeconds: number }> = {};
+  const timings: Record<
+    string,
+    {
+      firstMs: number;
+      totalMs: number;
+      audioSeconds: number;
+      encoded: Record<string, { firstMs: number; totalMs: number }>;
+    }
+  > = {};
   for (const v of voices.filter((x) => x.languages.includes("en"))) {
     await speak(engines, SENTENCE_200, v.id); // warm
     const runs = [];
     for (let i = 0; i < input.reps; i++) runs.push(await speak(engines, SENTENCE_200, v.id));
+    const encoded: Record<string, { firstMs: number; totalMs: number }> = {};
+    for (const f of FORMATS) {
+      await speakEncoded(engines, SENTENCE_200, v.id, f); // warm the encoder
+      const e = [];
+      for (let i = 0; i < input.reps; i++)
+        e.push(await speakEncoded(engines, SENTENCE_200, v.id, f));
+      encoded[f] = {
+        firstMs: summarize(e.map((r) => r.first)).median,
+        totalMs: summarize(e.map((r) => r.total)).median,
+      };
+    }
     timings[v.id] = {
       firstMs: summarize(runs.map((r) => r.first)).median,
       totalMs: summarize(runs.map((r) => r.total)).median,
       audioSeconds: runs[0]?.seconds ?? 0,
+      encoded,
     };
   }
   return { voices, timings };

@@ -16,7 +16,16 @@ const JFK = "/work/shared/samples/jfk.wav";
 
 interface VoicesResult {
   voices: Array<{ id: string; engine: string; languages: string[]; title: string }>;
-  timings: Record<string, { firstMs: number; totalMs: number; audioSeconds: number }>;
+  timings: Record<
+    string,
+    {
+      firstMs: number;
+      totalMs: number;
+      audioSeconds: number;
+      /** Synthesis + encoding, no HTTP: first encoded bytes and total, per format. */
+      encoded: Record<string, { firstMs: number; totalMs: number }>;
+    }
+  >;
 }
 
 let voicesCache: Promise<VoicesResult> | undefined;
@@ -126,7 +135,7 @@ export const enginesTtsSuite: Suite = {
         met: verdict(firstOk),
         note: firstOk
           ? undefined
-          : `The first byte waits for the first piece of text to be synthesised whole: the server cuts the first piece at up to 100 characters (FIRST_PIECE_CHARS in packages/fishaudio-local/src/engines/text.ts), and ${w.firstVoice} took ${fmt(engineFirst(w.firstVoice), 0)} ms at engine level for its first PCM in this run${f === "wav" ? "" : `; the ${f} encoder then takes that whole piece in one call before anything is written${f === "mp3" ? " (lamejs, pure JS, is the slow part)" : ""}`}. What would close it: a much shorter first piece for the flite voices (the first clause or first few words: flite's time grows with the text)${f === "wav" ? "" : ", and feeding the encoder in ~100 ms slices, writing each slice's bytes at once"}. The machine's load during the run (see the header) inflates this absolute figure as well.`,
+          : `For ${w.firstVoice} in this run: first PCM from synthesize() after ${fmt(engineFirst(w.firstVoice), 0)} ms, first ${f} bytes from synthesize() + encoder after ${fmt(v.timings[w.firstVoice]?.encoded[f]?.firstMs ?? Number.NaN, 0)} ms (engine level, no HTTP), first byte over HTTP after ${fmt(w.first, 0)} ms. The engine's first piece of text (up to 100 characters, FIRST_PIECE_CHARS in packages/fishaudio-local/src/engines/text.ts) is synthesised whole before any PCM comes out; whatever the encoder and the server add comes on top. What would close it: a much shorter first piece for the flite voices (the first clause or first few words: flite's time grows with the text)${f === "wav" ? "" : `, and an ${f} encoder that emits its first frames as soon as it has them`}; the gap between the engine-level and the HTTP figure is the server's to find. The machine's load during the run (see the header) inflates every absolute figure here as well.`,
       });
       targets.push({
         id: `engines.tts.${f}.rtf`,
@@ -145,8 +154,11 @@ export const enginesTtsSuite: Suite = {
       id,
       fmt(t.audioSeconds, 2),
       fmt(t.firstMs, 0),
-      fmt(t.totalMs, 0),
       fmt(t.totalMs / 1000 / t.audioSeconds, 3),
+      ...FORMATS.map((f) => {
+        const e = t.encoded[f];
+        return e ? `${fmt(e.firstMs, 0)} / ${fmt(e.totalMs / 1000 / t.audioSeconds, 3)}` : "–";
+      }),
     ]);
     const tables: DetailTable[] = [
       {
@@ -157,10 +169,16 @@ export const enginesTtsSuite: Suite = {
       },
       {
         title:
-          "Engine level (no HTTP, no encoding): synthesize() of the same sentence, warm medians",
-        head: ["voice", "audio s", "first PCM chunk ms", "total ms", "RTF"],
+          "Engine level (no HTTP): synthesize() alone, and synthesize() + encoder, warm medians",
+        head: [
+          "voice",
+          "audio s",
+          "first PCM ms",
+          "PCM RTF",
+          ...FORMATS.map((f) => `${f}: first bytes ms / RTF`),
+        ],
         rows: engineRows,
-        note: "Measured in a separate child process that calls createEngines() directly.",
+        note: "Measured in a separate child process that calls createEngines() directly: the synthesize() iterator alone, then the same iterator feeding createEncoder() of each format (first non-empty encoder output, and the time to encoder.end()). The gap between these and the HTTP table is the server's own share.",
       },
     ];
     return { targets, tables };
