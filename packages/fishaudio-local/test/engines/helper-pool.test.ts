@@ -124,3 +124,58 @@ describe("HelperPool", () => {
     await pool.close();
   });
 });
+
+describe("HelperPool scheduling", () => {
+  /** A helper that records the order jobs reach it and answers each on the next turn. */
+  function orderedPool(sent: string[]) {
+    return new HelperPool({
+      name: "t",
+      size: 1,
+      recycleAfter: 1000,
+      create: (events) =>
+        Promise.resolve({
+          send(message: unknown) {
+            const { value } = message as { value: string };
+            sent.push(value);
+            setImmediate(() => events.message({ value, by: 1 }));
+          },
+          setBusy() {},
+          kill() {},
+          async stop() {},
+        }),
+    });
+  }
+
+  it("runs the lowest priority first and equal priorities in arrival order", async () => {
+    const sent: string[] = [];
+    const pool = orderedPool(sent);
+    await pool.warm();
+    const jobs = [
+      ["a2", 2],
+      ["a1", 1],
+      ["b2", 2],
+      ["c0", 0],
+      ["b1", 1],
+      ["d0", 0],
+    ] as const;
+    // The first job starts at once; the rest queue behind it and are ordered.
+    await Promise.all(
+      jobs.map(
+        ([value, priority]) =>
+          new Promise<void>((resolve, reject) =>
+            pool.run({
+              payload: { value },
+              priority,
+              onMessage: () => {
+                resolve();
+                return true;
+              },
+              onError: reject,
+            }),
+          ),
+      ),
+    );
+    assert.deepEqual(sent, ["a2", "c0", "d0", "a1", "b1", "b2"]);
+    await pool.close();
+  });
+});
