@@ -30,6 +30,11 @@ function int16Bytes(samples: Int16Array): Uint8Array {
   return new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength);
 }
 
+/** lamejs hands back a fresh Int8Array per call: view its bytes instead of copying them one by one. */
+function bytesOf(frames: Int8Array): Uint8Array {
+  return new Uint8Array(frames.buffer, frames.byteOffset, frames.byteLength);
+}
+
 function checkRate(rate: number): number {
   if (!Number.isInteger(rate) || rate < 8000 || rate > 192000) {
     throw new RangeError(`sample_rate must be an integer from 8000 to 192000 Hz, got ${rate}.`);
@@ -171,7 +176,7 @@ class Mp3StreamEncoder implements AudioEncoder {
   write(chunk: PcmChunk): Uint8Array {
     if (this.done) throw new Error("The encoder has already ended.");
     const samples = this.conditioner.process(chunk);
-    return samples.length ? Uint8Array.from(this.lame.encodeBuffer(samples)) : new Uint8Array(0);
+    return samples.length ? bytesOf(this.lame.encodeBuffer(samples)) : new Uint8Array(0);
   }
 
   end(): Uint8Array {
@@ -179,8 +184,8 @@ class Mp3StreamEncoder implements AudioEncoder {
     this.done = true;
     const rest = this.conditioner.flush();
     const parts: Uint8Array[] = [];
-    if (rest.length) parts.push(Uint8Array.from(this.lame.encodeBuffer(rest)));
-    parts.push(Uint8Array.from(this.lame.flush()));
+    if (rest.length) parts.push(bytesOf(this.lame.encodeBuffer(rest)));
+    parts.push(bytesOf(this.lame.flush()));
     return concat(parts);
   }
 }
@@ -250,7 +255,7 @@ class OpusStreamEncoder implements AudioEncoder {
       }
       const bytes = Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength);
       // The returned buffer views the encoder's memory: copy it before the next call.
-      packets.push(Uint8Array.from(this.opus.encode(bytes, OPUS_FRAME)));
+      packets.push(new Uint8Array(this.opus.encode(bytes, OPUS_FRAME)));
       offset += OPUS_FRAME;
     }
     this.pending = input.slice(Math.min(offset, input.length));
