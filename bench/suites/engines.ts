@@ -122,6 +122,12 @@ export const enginesTtsSuite: Suite = {
     }
     const targets: TargetResult[] = [];
     const engineFirst = (id: string) => v.timings[id]?.firstMs ?? Number.NaN;
+    const pcmRtf = (id: string) =>
+      (v.timings[id]?.totalMs ?? Number.NaN) / 1000 / (v.timings[id]?.audioSeconds ?? Number.NaN);
+    const encRtf = (id: string, f: string) =>
+      (v.timings[id]?.encoded[f]?.totalMs ?? Number.NaN) /
+      1000 /
+      (v.timings[id]?.audioSeconds ?? Number.NaN);
     for (const f of FORMATS) {
       const w = worst.get(f);
       if (!w) continue;
@@ -146,8 +152,8 @@ export const enginesTtsSuite: Suite = {
         note: rtfOk
           ? undefined
           : f === "mp3"
-            ? `mp3 encoding with @breezystack/lamejs (pure JS, RTF ≈ 0.04 alone in the engines guide, more on this shared machine) on top of synthesis (${w.rtfVoice}: engine-level RTF ${fmt((v.timings[w.rtfVoice]?.totalMs ?? Number.NaN) / 1000 / (v.timings[w.rtfVoice]?.audioSeconds ?? Number.NaN), 3)}). What would close it: a WASM LAME (wasm-media-encoders, RTF 0.009 in the guide; a new dependency), or encoding in a worker thread in parallel with synthesis.`
-            : `Synthesis plus ${f} encoding exceeds 5 % of real time for ${w.rtfVoice}; encoding in a worker thread in parallel with synthesis, or a faster encoder, would close it.`,
+            ? `For ${w.rtfVoice} in this run, engine level (no HTTP): synthesize() alone RTF ${fmt(pcmRtf(w.rtfVoice), 3)}, synthesize() + mp3 encoder RTF ${fmt(encRtf(w.rtfVoice, f), 3)}: the mp3 encoder (@breezystack/lamejs, pure JS; RTF ≈ 0.04 on its own in the engines guide) is most of the cost. What would close it: a WASM LAME (wasm-media-encoders, RTF 0.009 in the guide; a new dependency), or encoding in a worker thread in parallel with synthesis.`
+            : `For ${w.rtfVoice} in this run, engine level (no HTTP): synthesize() alone RTF ${fmt(pcmRtf(w.rtfVoice), 3)}, synthesize() + ${f} encoder RTF ${fmt(encRtf(w.rtfVoice, f), 3)}. Encoding in a worker thread in parallel with synthesis, or a faster encoder, would close it.`,
       });
     }
     const engineRows = Object.entries(v.timings).map(([id, t]) => [
