@@ -36,5 +36,9 @@ const stop = () => {
 };
 process.on("SIGTERM", stop);
 process.on("SIGINT", stop);
+// stdin is a pipe from the test process: when that process dies (killed by a timeout, say), the
+// pipe ends and the server goes too, instead of living on as an orphan.
+process.stdin.on("end", stop);
+process.stdin.resume();
 // The IPC channel must not keep the server alive on its own, nor end it when the parent goes.
 process.channel?.unref();

@@ -60,7 +60,8 @@ export async function spawnServer(
     {
       cwd: REPO_ROOT,
       env: { ...process.env, FISHAUDIO_TEST_SERVER: JSON.stringify(options) },
-      stdio: ["ignore", "pipe", "pipe", "ipc"],
+      // stdin stays open as a lifeline: the child exits when it ends (see server-child.ts).
+      stdio: ["pipe", "pipe", "pipe", "ipc"],
     },
   );
   let output = "";

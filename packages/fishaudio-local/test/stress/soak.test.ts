@@ -75,7 +75,9 @@ async function oneRequest(server: ServerProcess, rng: Prng, voices: string[]): P
     request: Parameters<typeof rawRequest>[1],
     status: number,
   ) => {
-    const res = await rawRequest(server.url, request, 60_000);
+    const res = await rawRequest(server.url, request, 60_000).catch((error: Error) => {
+      throw new Error(`${label}: ${error.message}`);
+    });
     if (res.status !== status)
       throw new Error(`${label}: HTTP ${res.status} ${res.body.toString().slice(0, 200)}`);
     return res;
@@ -142,6 +144,8 @@ async function oneRequest(server: ServerProcess, rng: Prng, voices: string[]): P
       method: "DELETE",
       path: `/model/${id}`,
       headers: auth,
+    }).catch((error: Error) => {
+      throw new Error(`delete: ${error.message}`);
     });
     if (res.status !== 200 && res.status !== 204) throw new Error(`delete: HTTP ${res.status}`);
     return "delete";
@@ -221,7 +225,14 @@ describe("soak: mixed traffic, flat memory", () => {
     }
     try {
       const mix = [...counts].map(([k, n]) => `${k} ${n}`).join(", ");
-      assert.deepEqual(errors, [], `errors after ${done} requests (${mix})`);
+      // The server's own account of trouble (engine crashes, failed streams) goes with a failure.
+      const trouble = server
+        .output()
+        .split("\n")
+        .filter((line) => /fail|error|stopped|SIG[A-Z]+/i.test(line) && !/^\s+at /.test(line))
+        .slice(-10)
+        .join("\n");
+      assert.deepEqual(errors, [], `errors after ${done} requests (${mix})\n${trouble}`);
       assert.ok(done >= REQUESTS / 3, `only ${done} requests ran within the budget (${mix})`);
       assert.ok(server.alive());
       // Warm-up: the first quarter of the requests (JIT, engine helpers, SQLite cache).

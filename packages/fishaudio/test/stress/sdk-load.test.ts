@@ -53,7 +53,7 @@ describe("SDK under load against the local server", () => {
       ["--conditions=fishaudio-source", "--import", "tsx", script],
       {
         cwd: fileURLToPath(new URL("../../../../", import.meta.url)),
-        stdio: ["ignore", "inherit", "inherit", "ipc"],
+        stdio: ["pipe", "inherit", "inherit", "ipc"],
       },
     );
     const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));

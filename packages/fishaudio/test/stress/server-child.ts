@@ -19,3 +19,6 @@ process.on("SIGTERM", () => {
   );
 });
 process.channel?.unref();
+// stdin is a pipe from the test process: if that process dies, the server goes too.
+process.stdin.on("end", () => process.exit(0));
+process.stdin.resume();
