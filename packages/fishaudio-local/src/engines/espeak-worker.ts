@@ -1,3 +1,6 @@
+// Other packages type-check this file through the fishaudio-source condition; the reference
+// brings the module's declaration along, which their tsconfig does not include.
+/// <reference path="./espeak-ng-emscripten.d.ts" />
 /**
  * Worker thread running espeak-ng (Emscripten). Synthesis is synchronous inside the module, so it
  * runs here, off the server's event loop; PCM is posted as espeak produces it, and a shared flag
