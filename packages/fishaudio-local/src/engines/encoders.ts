@@ -1,7 +1,7 @@
 import { Mp3Encoder } from "@breezystack/lamejs";
-import OpusScript from "opusscript";
 import { Conditioner } from "./conditioner.js";
 import { OggWriter, opusHead, opusTags } from "./ogg.js";
+import { OpusFrameEncoder } from "./opus-frame-encoder.js";
 import type { AudioEncoder, EncoderOptions, PcmChunk } from "./types.js";
 import { wavHeader } from "./wav.js";
 
@@ -192,7 +192,7 @@ class Mp3StreamEncoder implements AudioEncoder {
 
 class OpusStreamEncoder implements AudioEncoder {
   readonly contentType = "audio/ogg";
-  private readonly opus: OpusScript;
+  private readonly opus: OpusFrameEncoder;
   private readonly ogg = new OggWriter((Math.random() * 0x100000000) >>> 0);
   private headers: Uint8Array | undefined;
   /** Input not yet making up a whole 20 ms frame. */
@@ -208,8 +208,7 @@ class OpusStreamEncoder implements AudioEncoder {
     requestedRate: number,
     bitrate: number,
   ) {
-    this.opus = new OpusScript(OPUS_RATE, 1, OpusScript.Application.AUDIO);
-    this.opus.setBitrate(bitrate);
+    this.opus = new OpusFrameEncoder(OPUS_RATE, bitrate);
     this.headers = concat([
       this.ogg.page([opusHead(OPUS_PRE_SKIP, requestedRate)], 0n, { bos: true }),
       this.ogg.page([opusTags("fishaudio-local")], 0n),
@@ -253,9 +252,7 @@ class OpusStreamEncoder implements AudioEncoder {
         padded.set(frame, 0);
         frame = padded;
       }
-      const bytes = Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength);
-      // The returned buffer views the encoder's memory: copy it before the next call.
-      packets.push(new Uint8Array(this.opus.encode(bytes, OPUS_FRAME)));
+      packets.push(this.opus.encode(frame, OPUS_FRAME));
       offset += OPUS_FRAME;
     }
     this.pending = input.slice(Math.min(offset, input.length));
