@@ -31,7 +31,7 @@ function int16Bytes(samples: Int16Array): Uint8Array {
 }
 
 /** lamejs hands back a fresh Int8Array per call: view its bytes instead of copying them one by one. */
-function bytesOf(frames: Int8Array): Uint8Array {
+function bytesOf(frames: ArrayBufferView): Uint8Array {
   return new Uint8Array(frames.buffer, frames.byteOffset, frames.byteLength);
 }
 
