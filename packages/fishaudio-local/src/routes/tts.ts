@@ -95,17 +95,25 @@ export async function handleTts(
   let pcm: AsyncGenerator<PcmChunk>;
   let first: IteratorResult<PcmChunk>;
   try {
-    encoder = ctx.engines.createEncoder({
-      format: params.format,
-      sampleRate: params.sampleRate,
-      mp3Bitrate: params.mp3Bitrate,
-      opusBitrate: params.opusBitrate,
-      volumeDb: params.volumeDb,
-      normalize: params.normalizeLoudness,
-    });
     pcm = speak(ctx.engines, speakers, params.text, abort.signal);
+    // Synthesis starts first; the encoder (lamejs takes ~10 ms to set up) is built meanwhile.
+    const firstPending = pcm.next();
+    try {
+      encoder = ctx.engines.createEncoder({
+        format: params.format,
+        sampleRate: params.sampleRate,
+        mp3Bitrate: params.mp3Bitrate,
+        opusBitrate: params.opusBitrate,
+        volumeDb: params.volumeDb,
+        normalize: params.normalizeLoudness,
+      });
+    } catch (error) {
+      abort.abort();
+      firstPending.catch(() => undefined);
+      throw error;
+    }
     // Wait for the first audio before committing to 200, so engine failures still get a status.
-    first = await pcm.next();
+    first = await firstPending;
   } catch (error) {
     ctx.accounts.refund(principal.user.id, charge.cost, charge.usageId);
     throw error;
