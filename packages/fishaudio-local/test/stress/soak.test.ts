@@ -27,11 +27,8 @@ const API_KEY = "soak-key-3c9e1a7f5b2d8046";
 const REQUESTS = 1200;
 const CONCURRENCY = 6;
 const BUDGET_MS = 150_000;
-/**
- * Opus is left out while B7 (intermittent opus encode failures under concurrency) is open; it has
- * its own todo test below. Put it back when B7 is fixed.
- */
-const SOAK_FORMATS = ["wav", "mp3", "pcm"];
+/** Every TTS format, opus included (B7, opus encoders corrupting each other, is fixed). */
+const SOAK_FORMATS = ["wav", "mp3", "pcm", "opus"];
 /** Allowed growth of the late median RSS over the early one. */
 const MAX_GROWTH_MIB = 48;
 
@@ -258,9 +255,7 @@ describe("soak: mixed traffic, flat memory", () => {
 });
 
 describe("opus TTS under concurrency", () => {
-  it("600 opus requests at concurrency 6: every one a complete 200", {
-    todo: "B7: opus encoding fails intermittently under concurrency; see RELIABILITY.md",
-  }, async () => {
+  it("600 opus requests at concurrency 6: every one a complete 200", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "fishaudio-opus-"));
     const server = await spawnServer({
       dataDir,
