@@ -67,14 +67,17 @@ export async function startBenchServer(options: BenchServerOptions = {}): Promis
     ...info,
     pid: child.pid ?? -1,
     async close() {
-      if (child.exitCode === null) {
-        const exited = once(child, "exit");
-        child.stdin?.end();
-        const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-        await exited;
-        clearTimeout(timer);
+      try {
+        if (child.exitCode === null && child.signalCode === null) {
+          const exited = once(child, "exit");
+          child.stdin?.end();
+          const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+          await exited;
+          clearTimeout(timer);
+        }
+      } finally {
+        fs.rmSync(dataDir, { recursive: true, force: true, maxRetries: 3 });
       }
-      fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
