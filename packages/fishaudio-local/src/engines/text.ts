@@ -27,7 +27,7 @@ export const FIRST_PIECE_CHARS = 48;
  */
 export function splitText(text: string): string[] {
   const pieces: string[] = [];
-  for (const paragraph of text.split(/\n\s*\n|\r\n\s*\r\n/)) {
+  for (const paragraph of breakLongWords(text).split(/\n\s*\n|\r\n\s*\r\n/)) {
     for (const sentence of splitSentences(paragraph.replace(/\s+/g, " ").trim())) {
       const limit = pieces.length === 0 ? FIRST_PIECE_CHARS : MAX_PIECE_CHARS;
       for (const piece of splitLong(sentence, limit)) {
@@ -37,6 +37,20 @@ export function splitText(text: string): string[] {
   }
   return pieces;
 }
+
+/** Longest unbroken run handed to an engine: longer than any dictionary word. */
+export const MAX_WORD_CHARS = 40;
+
+/**
+ * Breaks unbroken runs (URLs, hashes, "xxxx…") into word-sized parts: one enormous token makes
+ * flite spell it out as a single word and crash past a few hundred letters.
+ */
+function breakLongWords(text: string): string {
+  return text.replace(LONG_WORD, (word) => word.match(WORD_PART)!.join(" "));
+}
+
+const LONG_WORD = new RegExp(`\\S{${MAX_WORD_CHARS + 1},}`, "gu");
+const WORD_PART = new RegExp(`\\S{1,${MAX_WORD_CHARS}}`, "gu");
 
 function splitSentences(text: string): string[] {
   const out: string[] = [];

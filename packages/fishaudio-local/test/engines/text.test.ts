@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { FIRST_PIECE_CHARS, MAX_PIECE_CHARS, splitText } from "../../src/engines/text.js";
+import {
+  FIRST_PIECE_CHARS,
+  MAX_PIECE_CHARS,
+  MAX_WORD_CHARS,
+  splitText,
+} from "../../src/engines/text.js";
 
 describe("splitText", () => {
   it("splits sentences on final punctuation, keeping the punctuation", () => {
@@ -55,15 +60,24 @@ describe("splitText", () => {
     assert.equal(two[1], sentence);
   });
 
-  it("hard-cuts text without any spaces", () => {
+  it("cuts text without any spaces into bounded pieces, losing nothing", () => {
     const pieces = splitText("x".repeat(450));
-    assert.deepEqual(
-      pieces.reduce((n, p) => n + p.length, 0),
-      450,
+    assert.equal(pieces.join("").replaceAll(" ", "").length, 450);
+    assert.ok(pieces[0]!.length <= FIRST_PIECE_CHARS);
+    assert.ok(pieces.every((p) => p.length <= MAX_PIECE_CHARS));
+    assert.ok(pieces.length >= 3);
+  });
+});
+
+describe("splitText: unbroken runs", () => {
+  it("breaks runs longer than MAX_WORD_CHARS into word-sized parts and keeps real words whole", () => {
+    const pieces = splitText(`${"x".repeat(500)} then Supercalifragilisticexpialidocious.`);
+    const words = pieces.join(" ").split(" ");
+    assert.ok(
+      words.every((w) => w.length <= MAX_WORD_CHARS),
+      "no part longer than the limit",
     );
-    assert.deepEqual(
-      pieces.slice(0, 2).map((p) => p.length),
-      [FIRST_PIECE_CHARS, MAX_PIECE_CHARS],
-    );
+    assert.equal(words.filter((w) => /^x+$/.test(w)).join("").length, 500, "no letter lost");
+    assert.ok(words.includes("Supercalifragilisticexpialidocious."));
   });
 });
