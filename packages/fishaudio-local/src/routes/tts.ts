@@ -93,7 +93,7 @@ export async function handleTts(
   const charge = chargeTts(ctx, principal, "tts", model, speakers, params.text);
   let encoder: AudioEncoder;
   let pcm: AsyncGenerator<PcmChunk>;
-  let first: IteratorResult<PcmChunk>;
+  let firstBytes: Uint8Array;
   try {
     pcm = speak(ctx.engines, speakers, params.text, abort.signal);
     // Synthesis starts first; the encoder (lamejs takes ~10 ms to set up) is built meanwhile.
@@ -112,15 +112,17 @@ export async function handleTts(
       firstPending.catch(() => undefined);
       throw error;
     }
-    // Wait for the first audio before committing to 200, so engine failures still get a status.
-    first = await firstPending;
+    // Wait for the first audio, and encode it, before committing to 200: an engine or encoder
+    // failure then still gets a status instead of a connection closed with no response.
+    const first = await firstPending;
+    firstBytes = first.done ? new Uint8Array(0) : encoder.write(first.value);
   } catch (error) {
     ctx.accounts.refund(principal.user.id, charge.cost, charge.usageId);
     throw error;
   }
   res.writeHead(200, audioHeaders(params, model));
   try {
-    if (!first.done) await writeWithBackpressure(res, encoder.write(first.value));
+    if (firstBytes.byteLength) await writeWithBackpressure(res, firstBytes);
     for await (const chunk of pcm) {
       if (abort.signal.aborted) break;
       await writeWithBackpressure(res, encoder.write(chunk));

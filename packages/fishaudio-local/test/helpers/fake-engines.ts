@@ -16,6 +16,8 @@ import {
 } from "fishaudio-local";
 
 export const FAKE_RATE = 16000;
+/** A sample rate that marks audio the fake encoder refuses (see ENCODER-FAIL). */
+const ENCODER_FAIL_RATE = 12_345;
 
 export interface SynthesisCall {
   text: string;
@@ -61,7 +63,9 @@ export class FakeEngines implements Engines {
         return;
       }
       const words = sentence.trim().split(/\s+/).length;
-      yield tone(options.voice.pitchHz ?? voice.pitchHz, 0.1 * words, FAKE_RATE);
+      // ENCODER-FAIL: audio the fake encoder refuses, to test failures in the first encode.
+      const rate = text.includes("ENCODER-FAIL") ? ENCODER_FAIL_RATE : FAKE_RATE;
+      yield tone(options.voice.pitchHz ?? voice.pitchHz, 0.1 * words, rate);
     }
   }
 
@@ -173,6 +177,7 @@ class FakeEncoder implements AudioEncoder {
   }
 
   write(chunk: PcmChunk): Uint8Array {
+    if (chunk.sampleRate === ENCODER_FAIL_RATE) throw new Error("fake encoder failure");
     const pcm = Buffer.from(
       chunk.samples.buffer,
       chunk.samples.byteOffset,

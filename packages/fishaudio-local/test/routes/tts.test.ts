@@ -200,6 +200,19 @@ describe("POST /v1/tts", () => {
     assert.equal(t.server.usage().length, entries);
   });
 
+  it("an encoder that fails on the first audio gives a JSON error status, not a dropped connection", async () => {
+    const before = t.server.getCredits(t.server.userId);
+    const res = await t.call(
+      "POST",
+      "/v1/tts",
+      msgpack({ text: "ENCODER-FAIL now", format: "wav" }),
+    );
+    assert.ok(res.status >= 500, `status ${res.status}`);
+    const body = await errorBody(res);
+    assert.equal(body.status, res.status);
+    assert.equal(t.server.getCredits(t.server.userId), before, "the charge is refunded");
+  });
+
   it("serves the benchmark voice: exactly N bytes of PCM, and a WAV header plus N for wav", async () => {
     let res = await t.call(
       "POST",
