@@ -1,3 +1,4 @@
+import assert from "node:assert/strict";
 /**
  * Drives the fuzz cases against a server child process and collects violations instead of
  * stopping at the first: any 5xx, any error body that is not exactly `{status, message}`, a
@@ -195,4 +196,29 @@ export function describeReport(report: FuzzReport): string {
     .map(([status, n]) => `${status}x${n}`)
     .join(" ");
   return `seed ${report.seed}: ${report.httpCases} HTTP + ${report.wsCases} WS cases; statuses ${statuses}; replay with FUZZ_SEED=${report.seed}\n${report.failures.join("\n")}`;
+}
+
+/**
+ * What every fuzz run must show afterwards: no failure, at least one valid case accepted (else
+ * only the front door was tested), at least `minCases` run within the budget, and a server that
+ * is alive and still answers.
+ * @example await assertFuzzHealthy(server, report, 200, apiKey);
+ */
+export async function assertFuzzHealthy(
+  server: ServerProcess,
+  report: FuzzReport,
+  minCases: number,
+  apiKey: string,
+): Promise<void> {
+  assert.deepEqual(report.failures, [], describeReport(report));
+  const succeeded = [...report.statuses].filter(([status]) => status < 300).length;
+  assert.ok(succeeded > 0, `no case succeeded: ${describeReport(report)}`);
+  assert.ok(report.httpCases + report.wsCases >= minCases, describeReport(report));
+  assert.ok(server.alive(), "the server process died");
+  const health = await rawRequest(server.url, {
+    method: "GET",
+    path: "/model",
+    headers: { authorization: `Bearer ${apiKey}` },
+  });
+  assert.equal(health.status, 200);
 }
