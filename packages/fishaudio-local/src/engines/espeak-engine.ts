@@ -1,4 +1,5 @@
 import { ChunkQueue } from "./chunk-queue.js";
+import { clamp } from "./clamp.js";
 import type { EspeakReply, EspeakRequest } from "./espeak-worker.js";
 import { HelperPool } from "./helper-pool.js";
 import { workerHelpers } from "./helpers.js";
@@ -44,13 +45,13 @@ export class EspeakEngine {
   ): ChunkQueue {
     const queue = new ChunkQueue();
     const { voice: name, pitch } = espeakPitch(voice.engineName, settings.pitchHz);
-    const speed = Math.min(2, Math.max(0.5, settings.speed ?? 1));
+    const speed = clamp(settings.speed ?? 1, 0.5, 2);
     const request: EspeakRequest = {
       seq: this.nextSeq++,
       text,
       voice: name,
       pitch,
-      rate: Math.round(Math.min(450, Math.max(80, DEFAULT_WPM * speed))),
+      rate: Math.round(clamp(DEFAULT_WPM * speed, 80, 450)),
     };
     let delivered = false;
     this.pool.run({

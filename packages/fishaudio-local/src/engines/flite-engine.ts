@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ChunkQueue } from "./chunk-queue.js";
+import { clamp } from "./clamp.js";
 import type { FliteReply, FliteRequest } from "./flite-child.js";
 import { HelperPool } from "./helper-pool.js";
 import { forkHelpers } from "./helpers.js";
@@ -93,8 +94,4 @@ export class FliteEngine {
     if (this.scratch) rmSync(this.scratch, { recursive: true, force: true });
     this.scratch = undefined;
   }
-}
-
-function clamp(value: number, min: number, max: number): number {
-  return Number.isFinite(value) ? Math.min(max, Math.max(min, value)) : min;
 }
