@@ -28,6 +28,24 @@ export async function plainTts(
   return res;
 }
 
+/** One POST /v1/tts read to the end: first body byte and total time, in ms from the request. */
+export async function timedTts(
+  ep: Endpoint,
+  request: { text: string; reference_id?: string; format?: string },
+): Promise<{ firstMs: number; totalMs: number; bytes: number }> {
+  const t0 = performance.now();
+  const reader = ((await plainTts(ep, request)).body as ReadableStream<Uint8Array>).getReader();
+  let firstMs = 0;
+  let bytes = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    if (firstMs === 0 && value.byteLength > 0) firstMs = performance.now() - t0;
+    bytes += value.byteLength;
+  }
+  return { firstMs, totalMs: performance.now() - t0, bytes };
+}
+
 /** Reads a response body to the end and returns the byte count. */
 export async function drain(res: Response): Promise<number> {
   const reader = (res.body as ReadableStream<Uint8Array>).getReader();

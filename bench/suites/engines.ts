@@ -9,7 +9,7 @@ import { type DetailTable, type TargetResult, verdict } from "../lib/report.js";
 import { sharedServer } from "../lib/server.js";
 import { fmt, fmtSummary, summarize } from "../lib/stats.js";
 import type { Suite } from "../lib/suite.js";
-import { bareLive, type Endpoint, plainTts } from "../lib/wire.js";
+import { bareLive, type Endpoint, timedTts } from "../lib/wire.js";
 
 const FORMATS = ["wav", "mp3", "opus"] as const;
 const JFK = "/work/shared/samples/jfk.wav";
@@ -49,18 +49,12 @@ function englishVoices(v: VoicesResult, quick: boolean): string[] {
 
 /** One HTTP TTS request read to the end: first body byte and total time (ms from the request). */
 async function ttsOnce(ep: Endpoint, voice: string, format: string) {
-  const t0 = performance.now();
-  const res = await plainTts(ep, { text: SENTENCE_200, reference_id: voice, format });
-  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
-  let first = 0;
-  let bytes = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    if (first === 0 && value.byteLength > 0) first = performance.now() - t0;
-    bytes += value.byteLength;
-  }
-  return { first, total: performance.now() - t0, bytes };
+  const { firstMs, totalMs, bytes } = await timedTts(ep, {
+    text: SENTENCE_200,
+    reference_id: voice,
+    format,
+  });
+  return { first: firstMs, total: totalMs, bytes };
 }
 
 export const enginesTtsSuite: Suite = {

@@ -8,7 +8,7 @@ import { type DetailTable, type TargetResult, verdict } from "../lib/report.js";
 import { sharedServer } from "../lib/server.js";
 import { fmt, percentile } from "../lib/stats.js";
 import type { Suite } from "../lib/suite.js";
-import { bareLive, type Endpoint, plainTts } from "../lib/wire.js";
+import { bareLive, type Endpoint, timedTts } from "../lib/wire.js";
 
 const TEXT = `${ROUND_TRIP[0]} ${ROUND_TRIP[1]}`;
 
@@ -20,20 +20,10 @@ interface Outcome {
 }
 
 async function httpStream(ep: Endpoint): Promise<Outcome> {
-  const t0 = performance.now();
   try {
-    const res = await plainTts(ep, { text: TEXT, format: "mp3" });
-    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
-    let first = 0;
-    let bytes = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      if (first === 0 && value.byteLength > 0) first = performance.now() - t0;
-      bytes += value.byteLength;
-    }
-    if (bytes === 0) throw new Error("empty audio");
-    return { firstMs: first, totalMs: performance.now() - t0, bytes };
+    const outcome = await timedTts(ep, { text: TEXT, format: "mp3" });
+    if (outcome.bytes === 0) throw new Error("empty audio");
+    return outcome;
   } catch (e) {
     return { firstMs: Number.NaN, totalMs: Number.NaN, bytes: 0, error: String(e) };
   }
