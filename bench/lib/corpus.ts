@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 export const SENTENCE_200 =
   "The quick brown fox jumps over the lazy dog near the river bank, while the children play in the park and their parents sit on old wooden benches, talking quietly about the weekend and the new museums.";
 
-/** The transcript of /work/shared/samples/jfk.wav. */
+/** The transcript of fixtures/jfk.wav. */
 export const JFK_TEXT =
   "And so my fellow Americans, ask not what your country can do for you, ask what you can do for your country.";
 

@@ -3,6 +3,7 @@
  * realtime flush → first audio over WebSocket, and ASR RTF/WER (jfk.wav and a TTS round trip).
  */
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { runChild } from "../lib/child.js";
 import { SENTENCE_200 } from "../lib/corpus.js";
 import { type DetailTable, type TargetResult, verdict } from "../lib/report.js";
@@ -12,7 +13,7 @@ import type { Suite } from "../lib/suite.js";
 import { bareLive, type Endpoint, timedTts } from "../lib/wire.js";
 
 const FORMATS = ["wav", "mp3", "opus"] as const;
-const JFK = "/work/shared/samples/jfk.wav";
+const JFK = fileURLToPath(new URL("../../fixtures/jfk.wav", import.meta.url));
 
 interface VoicesResult {
   voices: Array<{ id: string; engine: string; languages: string[]; title: string }>;

@@ -5,7 +5,7 @@ import { AsrEngine, toTranscript } from "../../src/engines/asr-engine.js";
 import { decodeAudio } from "../../src/engines/decode.js";
 import { createEngines, type LocalEngines } from "../../src/engines/index.js";
 import { EngineUnavailableError, type PcmChunk } from "../../src/engines/types.js";
-import { sharedSample } from "../helpers/shared-samples.js";
+import { fixture } from "../helpers/fixtures.js";
 import { joinPcm, wordErrorRate } from "./fixtures.js";
 
 const JFK_TEXT =
@@ -24,7 +24,7 @@ let firstJfkText: string | undefined;
 
 before(async () => {
   engines = await createEngines();
-  jfk = await decodeAudio(readFileSync(sharedSample("jfk.wav")));
+  jfk = await decodeAudio(readFileSync(fixture("jfk.wav")));
 });
 
 after(async () => {

@@ -5,10 +5,10 @@ import { decodeAudio, sniffContainer } from "../../src/engines/decode.js";
 import { createEncoder } from "../../src/engines/encoders.js";
 import { estimatePitch } from "../../src/engines/pitch.js";
 import { type EncoderOptions, UnsupportedAudioError } from "../../src/engines/types.js";
-import { sharedSample } from "../helpers/shared-samples.js";
+import { fixture } from "../helpers/fixtures.js";
 import { flacFile, m4aAlacFile, oggVorbisSilence, rms, tone } from "./fixtures.js";
 
-const JFK = sharedSample("jfk.wav");
+const JFK = fixture("jfk.wav");
 /** 1 s of a 180 Hz tone at 22.05 kHz (espeak's rate). */
 const SOURCE = tone(180, 1, 22050, 12000);
 

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { AudioMeter } from "../../src/cli/audio-meter.js";
-import { sharedSample } from "../fixtures/shared-samples.js";
+import { fixture } from "../fixtures/fixtures.js";
 
 /** Feeds `bytes` in pieces of `size` (odd sizes split every header across chunks). */
 function feed(meter: AudioMeter, bytes: Uint8Array, size: number): void {
@@ -75,7 +75,7 @@ describe("AudioMeter", () => {
   });
 
   it("measures a real WAV file from its fmt chunk and data bytes", () => {
-    const wav = new Uint8Array(readFileSync(sharedSample("jfk.wav")));
+    const wav = new Uint8Array(readFileSync(fixture("jfk.wav")));
     for (const size of [5, 1000, wav.length]) {
       const meter = new AudioMeter("wav");
       feed(meter, wav, size);

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { BadRequestError } from "../../src/index.js";
-import { sharedSample } from "../fixtures/shared-samples.js";
+import { fixture } from "../fixtures/fixtures.js";
 import { type Integration, startIntegration, wordErrorRate, words } from "./setup.js";
 
 let it_: Integration;
@@ -29,7 +29,7 @@ describe("asr.transcribe against fishaudio-local", () => {
   });
 
   it("transcribes jfk.wav with timed segments", async () => {
-    const audio = new Uint8Array(readFileSync(sharedSample("jfk.wav")));
+    const audio = new Uint8Array(readFileSync(fixture("jfk.wav")));
     const result = await it_.client.asr.transcribe({ audio, language: "en" });
     const wer = wordErrorRate(JFK, result.text);
     assert.ok(wer <= 0.4, `WER ${wer.toFixed(2)}: "${result.text}"`);

@@ -4,10 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { type LocalServer, startServer } from "fishaudio-local";
-import { sharedSample } from "../../fixtures/shared-samples.js";
+import { fixture } from "../../fixtures/fixtures.js";
 import { ensureBuilt, hasStack, runCli } from "../run-cli.js";
 
-const JFK = sharedSample("jfk.wav");
+const JFK = fixture("jfk.wav");
 let server: LocalServer;
 let dir: string;
 let env: Record<string, string>;

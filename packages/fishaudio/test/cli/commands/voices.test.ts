@@ -5,10 +5,10 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { crc32, deflateSync } from "node:zlib";
 import { type LocalServer, startServer } from "fishaudio-local";
-import { sharedSample } from "../../fixtures/shared-samples.js";
+import { fixture } from "../../fixtures/fixtures.js";
 import { ensureBuilt, finished, hasStack, runCli, startCli } from "../run-cli.js";
 
-const JFK = sharedSample("jfk.wav");
+const JFK = fixture("jfk.wav");
 // Giving the transcript spares the server a speech-to-text pass over the sample.
 const SAID = "And so, my fellow Americans, ask not what your country can do for you";
 let server: LocalServer;
