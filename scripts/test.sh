@@ -6,6 +6,9 @@ cd "$(dirname "$0")/.."
 
 mode="${1:-fast}"
 
+# The Debian packages the engines need: installed here when missing, or one line on what to do.
+bash scripts/setup.sh
+
 if [ "$mode" = "fast" ]; then
   npx biome ci --colors=off .
   npm run typecheck
