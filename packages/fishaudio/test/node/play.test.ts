@@ -1,38 +1,35 @@
 import assert from "node:assert/strict";
-import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { delimiter, join } from "node:path";
+import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { APIUserAbortError, FishAudioError } from "../../src/core/error.js";
 import { play, stream } from "../../src/node/index.js";
+import { fakePlayerPath } from "../fixtures/fake-players.js";
 
 const root = await mkdtemp(join(tmpdir(), "fishaudio-play-"));
 after(() => rm(root, { recursive: true, force: true }));
 let counter = 0;
 
 /**
- * A folder holding fake players: shell scripts that record their arguments and copy stdin to
- * a file, standing in for ffplay/mpv so the tests hear what a real player would receive.
+ * Fake players that record their arguments and copy stdin to a file, standing in for ffplay/mpv
+ * so the tests hear what a real player would receive. The environment is only what the test
+ * sets: a PATH of the fakes then failing decoys (never the machine's own PATH), and the files.
  */
 async function fakePlayers(
   names: string[],
-  body = 'printf "%s\\n" "$@" > "$FAKE_ARGS"; cat > "$FAKE_OUT"',
+  body = 'printf "%s\\n" "$@" > "$FAKE_ARGS"; /bin/cat > "$FAKE_OUT"',
+  decoys: string[] = names,
 ) {
-  const bin = join(root, `bin-${++counter}`);
-  await mkdir(bin);
-  for (const name of names) {
-    const path = join(bin, name);
-    await writeFile(path, `#!/bin/sh\n${body}\n`);
-    await chmod(path, 0o755);
-  }
+  const dir = join(root, `bin-${++counter}`);
+  const { PATH } = await fakePlayerPath(
+    dir,
+    Object.fromEntries(names.map((name) => [name, body])),
+    decoys,
+  );
   const out = join(root, `out-${counter}`);
   const args = join(root, `args-${counter}`);
-  const env = {
-    ...process.env,
-    PATH: `${bin}${delimiter}${process.env.PATH ?? ""}`,
-    FAKE_OUT: out,
-    FAKE_ARGS: args,
-  };
+  const env = { PATH, FAKE_OUT: out, FAKE_ARGS: args };
   return {
     env,
     output: () => readFile(out),
@@ -106,7 +103,7 @@ describe("play", () => {
   it("reports a player that fails, with what it printed", async () => {
     const fake = await fakePlayers(
       ["ffplay"],
-      'cat > /dev/null; echo "Invalid data found" >&2; exit 3',
+      '/bin/cat > /dev/null; echo "Invalid data found" >&2; exit 3',
     );
     await assert.rejects(play(new Uint8Array([1]), { env: fake.env }), (error: unknown) => {
       assert.ok(error instanceof FishAudioError);
@@ -140,7 +137,10 @@ describe("stream", () => {
   });
 
   it("stops playback on abort, even while the source is waiting", async () => {
-    const fake = await fakePlayers(["ffplay"], 'echo $$ > "$FAKE_ARGS"; exec cat > "$FAKE_OUT"');
+    const fake = await fakePlayers(
+      ["ffplay"],
+      'echo $$ > "$FAKE_ARGS"; exec /bin/cat > "$FAKE_OUT"',
+    );
     const controller = new AbortController();
     async function* stalled() {
       yield new Uint8Array([1]);

@@ -1,18 +1,10 @@
 import assert from "node:assert/strict";
-import {
-  chmodSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { delimiter, join } from "node:path";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { type LocalServer, startServer } from "fishaudio-local";
+import { fakePlayerPath } from "../../fixtures/fake-players.js";
 import { ensureBuilt, finished, hasStack, measure, runCli, startCli } from "../run-cli.js";
 
 let server: LocalServer;
@@ -160,14 +152,13 @@ describe("fishaudio tts", () => {
 
   it("plays through the player (--play) as the audio arrives, and can also keep a copy", async () => {
     // A stand-in ffplay that records what it is fed, as the real one would play it.
-    const bin = join(dir, "bin");
     const heard = join(dir, "played.mp3");
-    mkdirSync(bin, { recursive: true });
-    writeFileSync(join(bin, "ffplay"), `#!/bin/sh\ncat > "${heard}"\n`);
-    chmodSync(join(bin, "ffplay"), 0o755);
+    const { PATH } = await fakePlayerPath(join(dir, "players"), {
+      ffplay: `/bin/cat > "${heard}"`,
+    });
     const path = join(dir, "copy.mp3");
     const run = await runCli(["tts", "Played out loud", "--play", "-o", path], {
-      env: { ...env, PATH: `${bin}${delimiter}${process.env.PATH}` },
+      env: { ...env, PATH },
     });
     assert.equal(run.code, 0, run.stderr);
     assert.deepEqual(readFileSync(heard), readFileSync(path), "the player got exactly the audio");
