@@ -14,7 +14,7 @@ if [ "$mode" = "fast" ]; then
   npm run typecheck
   npm run build
   npm run check:package
-  files=$(find packages -path '*/node_modules' -prune -o -path '*/test/*' -name '*.test.ts' -not -path '*/test/stress/*' -print | sort)
+  files=$(find packages scripts -path '*/node_modules' -prune -o -path '*/test/*' -name '*.test.ts' -not -path '*/test/stress/*' -print | sort)
 else
   files=$(find packages -path '*/node_modules' -prune -o -path '*/test/stress/*' -name '*.test.ts' -print | sort)
 fi
