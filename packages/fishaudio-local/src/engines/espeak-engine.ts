@@ -39,7 +39,7 @@ export class EspeakEngine {
   speak(
     text: string,
     voice: VoiceSpec,
-    settings: { speed?: number; pitchHz?: number },
+    settings: { speed?: number; pitchHz?: number; timings?: boolean },
     signal?: AbortSignal,
     order = 0,
   ): ChunkQueue {
@@ -52,6 +52,7 @@ export class EspeakEngine {
       voice: name,
       pitch,
       rate: Math.round(clamp(DEFAULT_WPM * speed, 80, 450)),
+      ...(settings.timings ? { timings: true } : {}),
     };
     let delivered = false;
     this.pool.run({
@@ -71,7 +72,11 @@ export class EspeakEngine {
           return true;
         }
         delivered = true;
-        queue.push({ samples: reply.samples, sampleRate: reply.sampleRate });
+        queue.push({
+          samples: reply.samples,
+          sampleRate: reply.sampleRate,
+          ...(reply.words ? { words: reply.words } : {}),
+        });
         return false;
       },
       onError: (error) => queue.fail(error),

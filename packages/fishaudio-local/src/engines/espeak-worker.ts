@@ -7,6 +7,8 @@
  * lets the parent stop a job mid-sentence.
  */
 import { parentPort, workerData } from "node:worker_threads";
+import { type EspeakEvent, espeakWordTimings } from "./espeak-timings.js";
+import type { WordTiming } from "./types.js";
 
 export interface EspeakRequest {
   seq: number;
@@ -17,10 +19,12 @@ export interface EspeakRequest {
   pitch: number;
   /** Words per minute, 80..450. */
   rate: number;
+  /** Reply with word timings: the piece's audio then arrives in one message, with its words. */
+  timings?: boolean;
 }
 
 export type EspeakReply =
-  | { seq: number; samples: Int16Array; sampleRate: number }
+  | { seq: number; samples: Int16Array; sampleRate: number; words?: WordTiming[] }
   | { seq: number; done: true }
   | { seq: number; error: string };
 
@@ -30,7 +34,10 @@ interface EspeakModule {
     set_pitch(pitch: number): number;
     set_rate(rate: number): number;
     get_samplerate(): number;
-    synthesize(text: string, callback: (samples: Int16Array, events: unknown[]) => unknown): void;
+    synthesize(
+      text: string,
+      callback: (samples: Int16Array, events: EspeakEvent[]) => unknown,
+    ): void;
   };
 }
 
@@ -59,7 +66,9 @@ try {
       engine.set_rate(req.rate);
       let pending: Int16Array[] = [];
       let pendingLength = 0;
-      const post = () => {
+      const events: EspeakEvent[] = [];
+      let total = 0;
+      const post = (words?: WordTiming[]) => {
         if (pendingLength === 0) return;
         const samples = new Int16Array(pendingLength);
         let offset = 0;
@@ -69,20 +78,26 @@ try {
         }
         pending = [];
         pendingLength = 0;
-        port.postMessage({ seq: req.seq, samples, sampleRate } satisfies EspeakReply, [
-          samples.buffer,
-        ]);
+        const reply: EspeakReply = words
+          ? { seq: req.seq, samples, sampleRate, words }
+          : { seq: req.seq, samples, sampleRate };
+        port.postMessage(reply, [samples.buffer]);
       };
-      engine.synthesize(req.text, (samples) => {
+      engine.synthesize(req.text, (samples, chunkEvents) => {
         if (Atomics.load(abortFlag, 0) === req.seq) return 1; // truthy return stops espeak
+        if (req.timings) events.push(...chunkEvents);
         if (samples.length > 0) {
           pending.push(samples);
           pendingLength += samples.length;
-          if (pendingLength >= MIN_POST_SAMPLES) post();
+          total += samples.length;
+          // Word ends are known only once espeak has moved past them: with timings, one post.
+          if (!req.timings && pendingLength >= MIN_POST_SAMPLES) post();
         }
         return 0;
       });
-      if (Atomics.load(abortFlag, 0) !== req.seq) post();
+      if (Atomics.load(abortFlag, 0) !== req.seq) {
+        post(req.timings ? espeakWordTimings(req.text, events, total / sampleRate) : undefined);
+      }
       port.postMessage({ seq: req.seq, done: true } satisfies EspeakReply);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);

@@ -50,7 +50,7 @@ export class FliteEngine {
   speak(
     text: string,
     voice: VoiceSpec,
-    settings: { speed?: number; pitchHz?: number },
+    settings: { speed?: number; pitchHz?: number; timings?: boolean },
     signal?: AbortSignal,
     order = 0,
   ): ChunkQueue {
@@ -69,6 +69,7 @@ export class FliteEngine {
       voice: voice.engineName,
       durationStretch: shift / speed,
       ...(target !== undefined && voice.pitchControl === "native" ? { f0Mean: target } : {}),
+      ...(settings.timings ? { timings: true } : {}),
     };
     this.pool.run({
       payload: request,
@@ -79,7 +80,20 @@ export class FliteEngine {
         if (reply.id !== request.id) return false;
         if ("error" in reply) queue.fail(new Error(`flite failed: ${reply.error}`));
         else {
-          queue.push({ samples: reply.samples, sampleRate: Math.round(reply.sampleRate * shift) });
+          queue.push({
+            samples: reply.samples,
+            sampleRate: Math.round(reply.sampleRate * shift),
+            // Played `shift` times faster than flite spoke it.
+            ...(reply.words
+              ? {
+                  words: reply.words.map((w) => ({
+                    text: w.text,
+                    start: w.start / shift,
+                    end: w.end / shift,
+                  })),
+                }
+              : {}),
+          });
           queue.end();
         }
         return true;

@@ -1,6 +1,6 @@
 import type { ChunkQueue } from "./chunk-queue.js";
 import { splitText } from "./text.js";
-import type { PcmChunk, SynthesisOptions } from "./types.js";
+import type { PcmChunk, SynthesisOptions, WordTiming } from "./types.js";
 import type { VoiceSpec } from "./voices.js";
 
 /** Something that can speak one piece of text. */
@@ -8,7 +8,7 @@ export interface PieceSpeaker {
   speak(
     text: string,
     voice: VoiceSpec,
-    settings: { speed?: number; pitchHz?: number },
+    settings: { speed?: number; pitchHz?: number; timings?: boolean },
     signal?: AbortSignal,
     /** The piece's index within its text: the engine's queue runs lower indexes first. */
     order?: number,
@@ -51,6 +51,7 @@ export async function* speakText(
   const settings = {
     ...(options.voice.speed !== undefined ? { speed: options.voice.speed } : {}),
     ...(options.voice.pitchHz !== undefined ? { pitchHz: options.voice.pitchHz } : {}),
+    ...(options.timings ? { timings: true } : {}),
   };
   const inFlight: ChunkQueue[] = [];
   let next = 0;
@@ -78,10 +79,12 @@ export async function* speakText(
           if (local.signal.aborted) return;
           const seconds = yielded === 0 ? FIRST_CHUNK_SECONDS : MAX_CHUNK_SECONDS;
           const step = Math.max(1, Math.round(chunk.sampleRate * seconds));
-          yield {
+          const slice: PcmChunk = {
             samples: chunk.samples.subarray(offset, offset + step),
             sampleRate: chunk.sampleRate,
           };
+          if (chunk.words) slice.words = wordsFrom(chunk, offset, step);
+          yield slice;
           offset += step;
           yielded++;
         }
@@ -95,4 +98,14 @@ export async function* speakText(
     // Cancels queued and running pieces when the consumer stopped early.
     local.abort();
   }
+}
+
+/** The words of `chunk` that start in its slice [offset, offset + length), timed from the slice. */
+function wordsFrom(chunk: PcmChunk, offset: number, length: number): WordTiming[] {
+  const from = offset / chunk.sampleRate;
+  const to = (offset + length) / chunk.sampleRate;
+  const last = offset + length >= chunk.samples.length;
+  return chunk
+    .words!.filter((w) => w.start >= from && (w.start < to || last))
+    .map((w) => ({ text: w.text, start: w.start - from, end: w.end - from }));
 }

@@ -3,10 +3,24 @@
  * ever talks to an `Engines` object; everything engine-specific lives below src/engines/.
  */
 
+/** A word of the input text and when it is heard. */
+export interface WordTiming {
+  /** The word as written, without surrounding punctuation. */
+  text: string;
+  /** Seconds from the first sample of the chunk that carries it (see PcmChunk.words). */
+  start: number;
+  end: number;
+}
+
 /** Mono signed 16-bit PCM at `sampleRate`. */
 export interface PcmChunk {
   samples: Int16Array;
   sampleRate: number;
+  /**
+   * With `SynthesisOptions.timings`: the words that start in this chunk, timed from its first
+   * sample by the engine itself (a word may end after the chunk does).
+   */
+  words?: WordTiming[];
 }
 
 /** A voice an engine can speak with; each becomes a public voice in `GET /model`. */
@@ -37,6 +51,8 @@ export interface SynthesisOptions {
   voice: VoiceSettings;
   /** Stops synthesis early (client went away); the iterator then ends without error. */
   signal?: AbortSignal;
+  /** Ask the engine for word timings (PcmChunk.words); costs a little latency on flite. */
+  timings?: boolean;
 }
 
 export interface EncoderOptions {
