@@ -18,6 +18,7 @@ import {
 } from "./routes/models.js";
 import { handleTts } from "./routes/tts.js";
 import { runLiveSession } from "./routes/tts-live.js";
+import { handleTtsWithTimestamp } from "./routes/tts-timestamps.js";
 import { handleApiCredit, handlePackage } from "./routes/wallet.js";
 import { requestedModel } from "./tts/model-header.js";
 
@@ -50,6 +51,7 @@ async function route(ctx: ServerContext, req: IncomingMessage, res: ServerRespon
   }
   const known =
     path === "/v1/tts" ||
+    path === "/v1/tts/stream/with-timestamp" ||
     path === "/v1/tts/live" ||
     path === "/v1/asr" ||
     parts[0] === "model" ||
@@ -63,6 +65,10 @@ async function route(ctx: ServerContext, req: IncomingMessage, res: ServerRespon
   if (path === "/v1/tts") {
     if (method !== "POST") throw methodNotAllowed(["POST"]);
     return handleTts(ctx, req, res, principal);
+  }
+  if (path === "/v1/tts/stream/with-timestamp") {
+    if (method !== "POST") throw methodNotAllowed(["POST"]);
+    return handleTtsWithTimestamp(ctx, req, res, principal);
   }
   if (path === "/v1/tts/live") {
     throw new HttpError(426, "This endpoint is a WebSocket: connect with an HTTP/1.1 upgrade", {

@@ -39,7 +39,7 @@ export class EspeakEngine {
   speak(
     text: string,
     voice: VoiceSpec,
-    settings: { speed?: number; pitchHz?: number; timings?: boolean },
+    settings: { speed?: number; pitchHz?: number; timings?: boolean; whisper?: boolean },
     signal?: AbortSignal,
     order = 0,
   ): ChunkQueue {
@@ -49,7 +49,8 @@ export class EspeakEngine {
     const request: EspeakRequest = {
       seq: this.nextSeq++,
       text,
-      voice: name,
+      // The whisper variant replaces any pitch variant: a whisper has no pitch to match.
+      voice: settings.whisper ? `${voice.engineName}+whisper` : name,
       pitch,
       rate: Math.round(clamp(DEFAULT_WPM * speed, 80, 450)),
       ...(settings.timings ? { timings: true } : {}),

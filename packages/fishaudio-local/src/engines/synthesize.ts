@@ -8,7 +8,7 @@ export interface PieceSpeaker {
   speak(
     text: string,
     voice: VoiceSpec,
-    settings: { speed?: number; pitchHz?: number; timings?: boolean },
+    settings: { speed?: number; pitchHz?: number; timings?: boolean; whisper?: boolean },
     signal?: AbortSignal,
     /** The piece's index within its text: the engine's queue runs lower indexes first. */
     order?: number,
@@ -52,6 +52,7 @@ export async function* speakText(
     ...(options.voice.speed !== undefined ? { speed: options.voice.speed } : {}),
     ...(options.voice.pitchHz !== undefined ? { pitchHz: options.voice.pitchHz } : {}),
     ...(options.timings ? { timings: true } : {}),
+    ...(options.voice.whisper ? { whisper: true } : {}),
   };
   const inFlight: ChunkQueue[] = [];
   let next = 0;

@@ -45,6 +45,8 @@ export interface VoiceSettings {
   pitchHz?: number;
   /** Speaking rate multiplier, 0.5..2.0 (prosody.speed). */
   speed?: number;
+  /** Whispered speech, on engines that have a whisper voice (espeak-ng). */
+  whisper?: boolean;
 }
 
 export interface SynthesisOptions {

@@ -29,6 +29,8 @@ interface Session {
   encoder: AudioEncoder | undefined;
   buffer: TextBuffer;
   wroteHeader: boolean;
+  /** The dialogue speaker the text is at: a turn goes on across the pieces it is cut into. */
+  speaker: number;
 }
 
 class SessionEnded extends Error {}
@@ -89,7 +91,13 @@ export function runLiveSession(
       }
       return;
     }
-    for await (const pcm of speak(ctx.engines, s.speakers, text, abort.signal)) {
+    let piece = text;
+    if (s.speakers.length > 1) {
+      piece = `<|speaker:${s.speaker}|>${text}`;
+      const tags = [...text.matchAll(/<\|speaker:(\d+)\|>/g)];
+      if (tags.length > 0) s.speaker = Number(tags.at(-1)![1]);
+    }
+    for await (const pcm of speak(ctx.engines, s.speakers, piece, abort.signal)) {
       await sendAudio(s.encoder!.write(pcm));
     }
     if (abort.signal.aborted) throw new SessionEnded();
@@ -124,6 +132,7 @@ export function runLiveSession(
             normalize: params.normalizeLoudness,
           }),
       buffer: new TextBuffer(params.chunkLength),
+      speaker: 0,
       wroteHeader: false,
     };
     for (const piece of session.buffer.push(params.text)) await synthesize(session, piece);

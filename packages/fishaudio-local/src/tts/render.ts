@@ -1,10 +1,23 @@
-import type { Engines, PcmChunk } from "../engines/types.js";
+import type { Engines, PcmChunk, VoiceSettings } from "../engines/types.js";
+import { type Delivery, parseCues } from "./cues.js";
 import { detectLanguage, splitSpeakers } from "./text.js";
 import type { SpeakerPlan } from "./voice-plan.js";
 
+/** What `speak` needs besides the text. */
+export interface SpeakOptions {
+  /** Ask the engines for word timings (PcmChunk.words, timed from each chunk's first sample). */
+  timings?: boolean;
+}
+
+/** flite has no whisper voice: a whisper cue makes its speech this much quieter instead. */
+const FLITE_WHISPER_DB = -10;
+/** Pauses are written at this rate when no speech came before them (the encoder resamples). */
+const DEFAULT_RATE = 16000;
+
 /**
  * Speaks `text` with the planned speakers (turn by turn for `<|speaker:N|>` dialogue), yielding
- * PCM as the engines produce it. Stops quietly when `signal` aborts.
+ * PCM as the engines produce it. Emotion and delivery cues are never spoken: the renderable ones
+ * change the delivery or insert silence. Stops quietly when `signal` aborts.
  * @example for await (const pcm of speak(engines, speakers, "Hello.", signal)) encoder.write(pcm);
  */
 export async function* speak(
@@ -12,22 +25,60 @@ export async function* speak(
   speakers: SpeakerPlan[],
   text: string,
   signal: AbortSignal,
+  options: SpeakOptions = {},
 ): AsyncGenerator<PcmChunk> {
   const turns = speakers.length > 1 ? splitSpeakers(text) : [{ speaker: 0, text }];
+  let sampleRate = DEFAULT_RATE;
   for (const turn of turns) {
     if (signal.aborted) return;
     const plan = speakers[turn.speaker % speakers.length]!;
-    let settings = plan.settings;
-    if (plan.autoLanguage) {
-      settings = {
-        ...settings,
-        engineVoiceId: engines.voiceForLanguage(detectLanguage(turn.text)).id,
-      };
-    }
     const spoken = speakers.length > 1 ? turn.text : turn.text.replace(/<\|speaker:\d+\|>/g, " ");
-    for await (const chunk of engines.synthesize(spoken, { voice: settings, signal })) {
+    for (const part of parseCues(spoken)) {
       if (signal.aborted) return;
-      yield chunk;
+      if (part.kind === "pause") {
+        yield { samples: new Int16Array(Math.round(part.seconds * sampleRate)), sampleRate };
+        continue;
+      }
+      let settings = plan.settings;
+      if (plan.autoLanguage) {
+        settings = {
+          ...settings,
+          engineVoiceId: engines.voiceForLanguage(detectLanguage(part.text)).id,
+        };
+      }
+      const { voice, gainDb } = deliver(engines, settings, part.delivery);
+      const synthesis = { voice, signal, ...(options.timings ? { timings: true } : {}) };
+      for await (const chunk of engines.synthesize(part.text, synthesis)) {
+        if (signal.aborted) return;
+        sampleRate = chunk.sampleRate;
+        yield gainDb === 0 ? chunk : withGain(chunk, gainDb);
+      }
     }
   }
+}
+
+/** The engine settings and extra gain that render `delivery` with `settings`' voice. */
+function deliver(
+  engines: Engines,
+  settings: VoiceSettings,
+  delivery: Delivery,
+): { voice: VoiceSettings; gainDb: number } {
+  const engine = engines.voices().find((v) => v.id === settings.engineVoiceId)?.engine;
+  const voice: VoiceSettings = { ...settings };
+  if (delivery.rate !== 1) voice.speed = (settings.speed ?? 1) * delivery.rate;
+  let gainDb = delivery.volumeDb;
+  if (delivery.whisper) {
+    if (engine === "espeak") voice.whisper = true;
+    else gainDb += FLITE_WHISPER_DB;
+  }
+  return { voice, gainDb };
+}
+
+function withGain(chunk: PcmChunk, gainDb: number): PcmChunk {
+  const factor = 10 ** (gainDb / 20);
+  const samples = new Int16Array(chunk.samples.length);
+  for (let i = 0; i < samples.length; i++) {
+    samples[i] = Math.max(-32768, Math.min(32767, Math.round(chunk.samples[i]! * factor)));
+  }
+  return { ...chunk, samples };
 }

@@ -62,10 +62,19 @@ export class FakeEngines implements Engines {
         call.aborted = true;
         return;
       }
-      const words = sentence.trim().split(/\s+/).length;
+      const words = sentence.trim().split(/\s+/);
       // ENCODER-FAIL: audio the fake encoder refuses, to test failures in the first encode.
       const rate = text.includes("ENCODER-FAIL") ? ENCODER_FAIL_RATE : FAKE_RATE;
-      yield tone(options.voice.pitchHz ?? voice.pitchHz, 0.1 * words, rate);
+      const pcm = tone(options.voice.pitchHz ?? voice.pitchHz, 0.1 * words.length, rate);
+      // With timings, 0.1 s per word, as the tone is built.
+      if (options.timings) {
+        pcm.words = words.map((w, j) => ({
+          text: w.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, ""),
+          start: 0.1 * j,
+          end: 0.1 * (j + 1),
+        }));
+      }
+      yield pcm;
     }
   }
 

@@ -87,6 +87,29 @@ describe("WS /v1/tts/live", () => {
     assert.equal(t.engines.calls.at(-1)!.options.voice.engineVoiceId, "fake-high");
   });
 
+  it("speaks dialogue per speaker across text events and never speaks cues", async () => {
+    const live = await openLive(t.server.url, t.server.apiKey);
+    live.send({
+      event: "start",
+      request: { text: "", format: "pcm", reference_id: ["fake-low", "fake-high"] },
+    });
+    live.send({ event: "text", text: "<|speaker:0|>[whispering] Come here. " });
+    live.send({ event: "text", text: "<|speaker:1|>(angry) No way. [pause] Not " });
+    live.send({ event: "text", text: "today [laughing]." });
+    live.send({ event: "stop" });
+    const result = await live.done;
+    assert.equal(result.finish?.reason, "stop");
+    const calls = t.engines.calls.slice(-3);
+    assert.deepEqual(
+      calls.map((c) => [c.text.replace(/\s+/g, " ").trim(), c.options.voice.engineVoiceId]),
+      [
+        ["Come here.", "fake-low"],
+        ["No way.", "fake-high"],
+        ["Not today .", "fake-high"],
+      ],
+    );
+  });
+
   it("an empty session (start then stop) still gets finish/stop", async () => {
     const live = await openLive(t.server.url, t.server.apiKey);
     live.send({ event: "start", request: { text: "" } });
