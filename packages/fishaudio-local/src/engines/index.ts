@@ -2,21 +2,22 @@
  * The offline speech engines behind the local server: flite and espeak-ng for speech, pocketsphinx
  * for recognition, lamejs/opusscript for encoding and audio-decode for uploads.
  */
-import { AsrEngine } from "./asr-engine.js";
-import { DecodeEngine } from "./decode-engine.js";
-import { createEncoder } from "./encoders.js";
-import { EspeakEngine } from "./espeak-engine.js";
-import { FliteEngine } from "./flite-engine.js";
-import { estimatePitch } from "./pitch.js";
-import { type PieceSpeaker, speakText } from "./synthesize.js";
-import type { Engines, EngineVoice, PcmChunk, SynthesisOptions } from "./types.js";
-import { publicVoice, VOICES, voiceForLanguage } from "./voices.js";
 
-export { decodeAudio } from "./decode.js";
-export { createEncoder, mp3Bitrate, mp3SampleRate, opusBitrate } from "./encoders.js";
-export { estimatePitch } from "./pitch.js";
+import { DecodeEngine } from "./codecs/decode-engine.js";
+import { createEncoder } from "./codecs/encoders.js";
+import { AsrEngine } from "./recognition/asr-engine.js";
+import { estimatePitch } from "./signal/pitch.js";
+import { EspeakEngine } from "./speech/espeak-engine.js";
+import { FliteEngine } from "./speech/flite-engine.js";
+import { type PieceSpeaker, speakText } from "./speech/synthesize.js";
+import { publicVoice, VOICES, voiceForLanguage } from "./speech/voices.js";
+import type { Engines, EngineVoice, PcmChunk, SynthesisOptions } from "./types.js";
+
+export { decodeAudio } from "./codecs/decode.js";
+export { createEncoder, mp3Bitrate, mp3SampleRate, opusBitrate } from "./codecs/encoders.js";
+export { estimatePitch } from "./signal/pitch.js";
+export { pickVoice } from "./speech/voices.js";
 export * from "./types.js";
-export { pickVoice } from "./voices.js";
 
 export interface EngineOptions {
   /** flite child processes (default 2: one per core on the reference machine). */

@@ -3,7 +3,7 @@
  * (native `/v1/tts/stream/with-timestamp`, and whatever else needs words on the audio's clock).
  * Word times come from the engines themselves (see src/engines/README.md).
  */
-import { resampleInt16 } from "../engines/resample.js";
+import { resampleInt16 } from "../engines/signal/resample.js";
 import type { Engines, PcmChunk, WordTiming } from "../engines/types.js";
 import { stripCues } from "./cues.js";
 import { speak } from "./render.js";

@@ -2,7 +2,7 @@
  * Test-only builders for audio containers this package cannot encode itself (FLAC, ALAC-in-M4A,
  * Ogg Vorbis), written from the format specifications, plus small helpers shared by the tests.
  */
-import { oggCrc } from "../../src/engines/ogg.js";
+import { oggCrc } from "../../src/engines/codecs/ogg.js";
 
 /** Writes bits most-significant first (FLAC, ALAC). */
 class MsbWriter {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { publicVoice, VOICES, voiceForLanguage } from "../../src/engines/voices.js";
+import { publicVoice, VOICES, voiceForLanguage } from "../../src/engines/speech/voices.js";
 import { closestVoice } from "../../src/tts/voice-plan.js";
 
 const voices = VOICES.map(publicVoice);

