@@ -6,106 +6,45 @@ import type { ServerContext } from "./context.js";
 import { EngineUnavailableError, UnsupportedAudioError } from "./engines/types.js";
 import { authenticate, enterConcurrency } from "./http/auth.js";
 import { HttpError, sendError } from "./http/errors.js";
-import { handleAsr } from "./routes/asr.js";
 import {
-  handleCoverImage,
-  handleCreateModel,
-  handleDeleteModel,
-  handleGetModel,
-  handleListModels,
-  handleSampleAudio,
-  handleUpdateModel,
-} from "./routes/models.js";
-import { handleTts } from "./routes/tts.js";
-import { runLiveSession } from "./routes/tts-live.js";
-import { handleTtsWithTimestamp } from "./routes/tts-timestamps.js";
-import { handleApiCredit, handlePackage } from "./routes/wallet.js";
+  decodeParams,
+  matchHttp,
+  matchUpgrade,
+  methodNotAllowed,
+  normalPath,
+} from "./routes/dispatch.js";
+import type { Principal } from "./store/accounts.js";
 import { requestedModel } from "./tts/model-header.js";
 
-function methodNotAllowed(allowed: string[]): HttpError {
-  return new HttpError(405, `Method not allowed; use ${allowed.join(" or ")}`, {
-    Allow: allowed.join(", "),
-  });
-}
-
-function decodeSegment(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    throw new HttpError(400, "Malformed percent-encoding in the path");
-  }
-}
-
-/** Routes one request; every failure becomes `{status, message}`. */
+/** Routes one request through the table (routes/table.ts); every failure becomes `{status, message}`. */
 async function route(ctx: ServerContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? "/", "http://localhost");
-  const path = url.pathname.replace(/\/+$/, "") || "/";
   const method = req.method ?? "GET";
-  const parts = path.split("/").slice(1);
-
-  if (path === "/" || path === "/v1/health") {
-    if (method !== "GET" && method !== "HEAD") throw methodNotAllowed(["GET"]);
-    res.writeHead(200, { "Content-Type": "application/json" });
-    res.end(JSON.stringify({ status: "ok" }));
-    return;
+  const match = matchHttp(method, normalPath(url));
+  const needsKey = match.kind === "method" ? match.auth : match.route.auth === "key";
+  let principal: Principal | undefined;
+  if (needsKey) {
+    principal = authenticate(ctx, req);
+    const release = enterConcurrency(ctx, principal);
+    res.once("close", release);
   }
-  const known =
-    path === "/v1/tts" ||
-    path === "/v1/tts/stream/with-timestamp" ||
-    path === "/v1/tts/live" ||
-    path === "/v1/asr" ||
-    parts[0] === "model" ||
-    (parts[0] === "wallet" && parts.length === 3);
-  if (!known) throw new HttpError(404, `Not found: ${method} ${path}`);
-
-  const principal = authenticate(ctx, req);
-  const release = enterConcurrency(ctx, principal);
-  res.once("close", release);
-
-  if (path === "/v1/tts") {
-    if (method !== "POST") throw methodNotAllowed(["POST"]);
-    return handleTts(ctx, req, res, principal);
-  }
-  if (path === "/v1/tts/stream/with-timestamp") {
-    if (method !== "POST") throw methodNotAllowed(["POST"]);
-    return handleTtsWithTimestamp(ctx, req, res, principal);
-  }
-  if (path === "/v1/tts/live") {
+  if (match.kind === "method") throw methodNotAllowed(match.allowed);
+  if (match.kind === "upgrade") {
     throw new HttpError(426, "This endpoint is a WebSocket: connect with an HTTP/1.1 upgrade", {
       Upgrade: "websocket",
     });
   }
-  if (path === "/v1/asr") {
-    if (method !== "POST") throw methodNotAllowed(["POST"]);
-    return handleAsr(ctx, req, res, principal);
-  }
-  if (parts[0] === "wallet") {
-    const userId = decodeSegment(parts[1]!);
-    if (method !== "GET") throw methodNotAllowed(["GET"]);
-    if (parts[2] === "api-credit") return handleApiCredit(ctx, res, principal, userId, url);
-    if (parts[2] === "package") return handlePackage(ctx, res, principal, userId);
-    throw new HttpError(404, `Not found: ${method} ${path}`);
-  }
-  // /model, /model/{id}, /model/{id}/samples/{n}, /model/{id}/cover
-  if (parts.length === 1) {
-    if (method === "GET") return handleListModels(ctx, req, res, principal, url);
-    if (method === "POST") return handleCreateModel(ctx, req, res, principal);
-    throw methodNotAllowed(["GET", "POST"]);
-  }
-  const id = decodeSegment(parts[1]!);
-  if (parts.length === 2) {
-    if (method === "GET") return handleGetModel(ctx, req, res, principal, id);
-    if (method === "PATCH") return handleUpdateModel(ctx, req, res, principal, id);
-    if (method === "DELETE") return handleDeleteModel(ctx, req, res, principal, id);
-    throw methodNotAllowed(["GET", "PATCH", "DELETE"]);
-  }
-  if (parts.length === 3 && parts[2] === "cover" && method === "GET") {
-    return handleCoverImage(ctx, res, principal, id);
-  }
-  if (parts.length === 4 && parts[2] === "samples" && /^\d+$/.test(parts[3]!) && method === "GET") {
-    return handleSampleAudio(ctx, res, principal, id, Number(parts[3]));
-  }
-  throw new HttpError(404, `Not found: ${method} ${path}`);
+  const params = decodeParams(match.raw);
+  // auth "none" routes never read the principal.
+  return match.route.handler({
+    ctx,
+    req,
+    res,
+    principal: principal as Principal,
+    url,
+    params,
+    route: match.route,
+  });
 }
 
 /** Maps any thrown value to a status and message; unknown errors are logged as 500s. */
@@ -226,15 +165,17 @@ export function createUpgradeHandler(ctx: ServerContext, wss: WebSocketServer) {
   return (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     socket.on("error", () => socket.destroy());
     try {
-      const path = new URL(req.url ?? "/", "http://localhost").pathname.replace(/\/+$/, "");
-      if (path !== "/v1/tts/live") throw new HttpError(404, `Not found: WebSocket ${path}`);
+      const path = normalPath(new URL(req.url ?? "/", "http://localhost"));
+      const { route } = matchUpgrade(path);
       const principal = authenticate(ctx, req);
-      if (principal.user.creditMicro <= 0) throw new HttpError(402, "Insufficient API credit");
+      if (route.charge !== "none" && principal.user.creditMicro <= 0) {
+        throw new HttpError(402, "Insufficient API credit");
+      }
       const release = enterConcurrency(ctx, principal);
       socket.once("close", release);
       wss.handleUpgrade(req, socket, head, (ws) => {
-        ctx.log(`WS /v1/tts/live opened`);
-        runLiveSession(ctx, ws, req, principal);
+        ctx.log(`WS ${route.path} opened`);
+        route.session(ctx, ws, req, principal);
       });
     } catch (error) {
       rejectUpgrade(socket, errorResponse(ctx, error));

@@ -1,0 +1,102 @@
+/**
+ * Every endpoint the local server answers, one entry each, read top to bottom. The dispatcher
+ * (`dispatch.ts`) answers 404 for a path no entry matches and 405 (with `Allow`) for a path that
+ * matches under another method; a handler only ever runs for its own method and path.
+ *
+ * Adding an endpoint: one entry here (and an integration test that calls it: `routes.test.ts`
+ * fails for an entry no test reaches).
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { WebSocket } from "ws";
+import type { ServerContext } from "../context.js";
+import type { BodyEncoding } from "../http/decode.js";
+import type { Principal } from "../store/accounts.js";
+import { handleAsr } from "./asr.js";
+import { handleHealth } from "./health.js";
+import {
+  handleCoverImage,
+  handleCreateModel,
+  handleDeleteModel,
+  handleGetModel,
+  handleListModels,
+  handleSampleAudio,
+  handleUpdateModel,
+} from "./models.js";
+import { handleTts } from "./tts.js";
+import { runLiveSession } from "./tts-live.js";
+import { handleTtsWithTimestamp } from "./tts-timestamps.js";
+import { handleApiCredit, handlePackage } from "./wallet.js";
+
+/** One HTTP request, matched to its entry. `principal` is set when the entry's auth is "key". */
+export interface Call {
+  ctx: ServerContext;
+  req: IncomingMessage;
+  res: ServerResponse;
+  principal: Principal;
+  url: URL;
+  /** Path parameters by the names in the entry's path, percent-decoded. */
+  params: Record<string, string>;
+  route: HttpRoute;
+}
+
+interface RouteBase {
+  /**
+   * Path with `{name}` segments (`{name:int}`: digits only). A trailing slash is ignored.
+   */
+  path: string;
+  /** The operation in the published OpenAPI document (`"post /v1/tts"`); null: local only. */
+  operation: string | null;
+  /** Accepted request body encodings, by Content-Type (others get 415); [] means no body. */
+  body: readonly BodyEncoding[];
+  /** "key": `Authorization: Bearer <key>` (401), rate limit (429), concurrency slot. */
+  auth: "key" | "none";
+  /** What the request is charged for (rates in pricing.ts): "none", "text" (UTF-8 bytes), "audio" (seconds). */
+  charge: "none" | "text" | "audio";
+}
+
+export interface HttpRoute extends RouteBase {
+  /** HEAD is answered by the GET entry. */
+  method: "GET" | "POST" | "PATCH" | "DELETE";
+  handler: (call: Call) => void | Promise<void>;
+}
+
+export interface SocketRoute extends RouteBase {
+  /** A WebSocket upgrade (an HTTP request without one gets 426). */
+  method: "WS";
+  /** Sessions always need a key: the session is charged to it. */
+  auth: "key";
+  /** Runs the session once upgraded; with a charge, an empty balance is 402 before upgrading. */
+  session: (ctx: ServerContext, ws: WebSocket, req: IncomingMessage, principal: Principal) => void;
+}
+
+export type Route = HttpRoute | SocketRoute;
+
+const OBJECT = ["json", "msgpack"] as const;
+const ANY_FORM = ["multipart", "urlencoded", "json", "msgpack"] as const;
+
+// biome-ignore format: one line per endpoint reads as a table
+export const ROUTES: readonly Route[] = [
+  // Liveness, for scripts waiting on the server.
+  { method: "GET", path: "/", operation: null, body: [], auth: "none", charge: "none", handler: (c) => handleHealth(c.res) },
+  { method: "GET", path: "/v1/health", operation: null, body: [], auth: "none", charge: "none", handler: (c) => handleHealth(c.res) },
+
+  // Speech.
+  { method: "POST", path: "/v1/tts", operation: "post /v1/tts", body: OBJECT, auth: "key", charge: "text", handler: (c) => handleTts(c.ctx, c.req, c.res, c.principal) },
+  { method: "POST", path: "/v1/tts/stream/with-timestamp", operation: "post /v1/tts/stream/with-timestamp", body: OBJECT, auth: "key", charge: "text", handler: (c) => handleTtsWithTimestamp(c.ctx, c.req, c.res, c.principal) },
+  { method: "WS", path: "/v1/tts/live", operation: null, body: [], auth: "key", charge: "text", session: runLiveSession },
+  { method: "POST", path: "/v1/asr", operation: "post /v1/asr", body: ["multipart", "msgpack"], auth: "key", charge: "audio", handler: (c) => handleAsr(c.ctx, c.req, c.res, c.principal) },
+
+  // Voices ("models").
+  { method: "GET", path: "/model", operation: "get /model", body: [], auth: "key", charge: "none", handler: (c) => handleListModels(c.ctx, c.req, c.res, c.principal, c.url) },
+  { method: "POST", path: "/model", operation: "post /model", body: ANY_FORM, auth: "key", charge: "none", handler: (c) => handleCreateModel(c.ctx, c.req, c.res, c.principal) },
+  { method: "GET", path: "/model/{id}", operation: "get /model/{id}", body: [], auth: "key", charge: "none", handler: (c) => handleGetModel(c.ctx, c.req, c.res, c.principal, c.params.id!) },
+  { method: "PATCH", path: "/model/{id}", operation: "patch /model/{id}", body: ANY_FORM, auth: "key", charge: "none", handler: (c) => handleUpdateModel(c.ctx, c.req, c.res, c.principal, c.params.id!) },
+  { method: "DELETE", path: "/model/{id}", operation: "delete /model/{id}", body: [], auth: "key", charge: "none", handler: (c) => handleDeleteModel(c.ctx, c.req, c.res, c.principal, c.params.id!) },
+  // The URLs in a voice's `samples[].audio` and `cover_image`.
+  { method: "GET", path: "/model/{id}/samples/{n:int}", operation: null, body: [], auth: "key", charge: "none", handler: (c) => handleSampleAudio(c.ctx, c.res, c.principal, c.params.id!, Number(c.params.n)) },
+  { method: "GET", path: "/model/{id}/cover", operation: null, body: [], auth: "key", charge: "none", handler: (c) => handleCoverImage(c.ctx, c.res, c.principal, c.params.id!) },
+
+  // Wallet.
+  { method: "GET", path: "/wallet/{user_id}/api-credit", operation: "get /wallet/{user_id}/api-credit", body: [], auth: "key", charge: "none", handler: (c) => handleApiCredit(c.ctx, c.res, c.principal, c.params.user_id!, c.url) },
+  { method: "GET", path: "/wallet/{user_id}/package", operation: "get /wallet/{user_id}/package", body: [], auth: "key", charge: "none", handler: (c) => handlePackage(c.ctx, c.res, c.principal, c.params.user_id!) },
+];
