@@ -1,3 +1,4 @@
+import { APIPromise, type Reply, type ReplyMode } from "./core/api-promise.js";
 import { AudioStream } from "./core/audio-stream.js";
 import {
   APIConnectionError,
@@ -9,6 +10,13 @@ import {
 import { Deadline } from "./internal/deadline.js";
 import { readEnv } from "./internal/env.js";
 import { type HeadersLike, mergeHeaders } from "./internal/headers.js";
+import {
+  describeHeaders,
+  type Logger,
+  type LogLevel,
+  levelled,
+  resolveLogLevel,
+} from "./internal/log.js";
 import { type Query, toSearchParams } from "./internal/qs.js";
 import type { RequestOptions } from "./internal/request-options.js";
 import { isRetryableStatus, retryDelayMs } from "./internal/retry.js";
@@ -22,10 +30,13 @@ import { VERSION } from "./version.js";
 /** The `fetch` the client calls; pass your own for proxies, instrumentation or tests. */
 export type Fetch = (input: string, init: RequestInit) => Promise<Response>;
 
+/** A function that returns the API key, called before every request (for rotating keys). */
+export type ApiKeySource = () => string | Promise<string>;
+
 /** Options of `new FishAudio(...)`. */
 export interface ClientOptions {
-  /** Defaults to the FISH_API_KEY environment variable. */
-  apiKey?: string | undefined;
+  /** Defaults to the FISH_API_KEY environment variable. A function is called before each request. */
+  apiKey?: string | ApiKeySource | undefined;
   /** Defaults to FISH_BASE_URL, else https://api.fish.audio. A path prefix is kept. */
   baseUrl?: string | undefined;
   /** Milliseconds for the response headers, then for each streamed chunk. Default 240 000. */
@@ -36,6 +47,12 @@ export interface ClientOptions {
   fetch?: Fetch | undefined;
   /** Headers merged into every request (HTTP and WebSocket handshake). */
   defaultHeaders?: HeadersLike | undefined;
+  /** Query parameters added to every request (before the method's own and the per-request ones). */
+  defaultQuery?: Query | undefined;
+  /** Defaults to the FISH_LOG environment variable, else "warn". */
+  logLevel?: LogLevel | undefined;
+  /** Where log lines go. Default `console`. The API key is never logged. */
+  logger?: Logger | undefined;
 }
 
 /** A request as the resources describe it; the client adds auth, retries and timeouts. */
@@ -47,6 +64,12 @@ export interface RequestSpec {
   body?: Uint8Array | FormData | URLSearchParams;
   headers?: HeadersLike;
 }
+
+/**
+ * A spec, or a promise of one: resources that must read uploads or validate first pass the
+ * promise, so that their failures reject the call's promise like any other error.
+ */
+export type RequestSpecInput = RequestSpec | Promise<RequestSpec>;
 
 const DEFAULT_BASE_URL = "https://api.fish.audio";
 const DEFAULT_TIMEOUT_MS = 240_000;
@@ -61,16 +84,23 @@ const DEFAULT_MAX_RETRIES = 2;
  * const audio = await (await client.tts.convert({ text: "Hello!" })).collect();
  */
 export class FishAudio {
-  readonly apiKey: string;
+  /** The key, or the function that supplies it (see `ClientOptions.apiKey`). */
+  readonly apiKey: string | ApiKeySource;
   readonly baseUrl: string;
   readonly timeout: number;
   readonly maxRetries: number;
+  readonly logLevel: LogLevel;
   readonly tts: TTS;
   readonly voices: Voices;
   readonly account: Account;
   readonly asr: ASR;
   readonly #fetch: Fetch;
   readonly #defaultHeaders: HeadersLike | undefined;
+  readonly #defaultQuery: Query | undefined;
+  readonly #options: ClientOptions;
+  readonly #log: ReturnType<typeof levelled>;
+  /** Keys this client has sent, so that no log line can contain one. */
+  readonly #keysSeen = new Set<string>();
 
   /**
    * Creates a client; throws FishAudioError when no API key is given or found in FISH_API_KEY.
@@ -84,7 +114,11 @@ export class FishAudio {
           'new FishAudio({ apiKey: "…" }). Keys are at https://fish.audio/app/api-keys.',
       );
     }
+    if (typeof apiKey !== "string" && typeof apiKey !== "function") {
+      throw new ValidationError("apiKey", "must be a string or a function that returns one.");
+    }
     this.apiKey = apiKey;
+    if (typeof apiKey === "string") this.#keysSeen.add(apiKey);
     this.baseUrl = normaliseBaseUrl(
       options.baseUrl ?? readEnv("FISH_BASE_URL") ?? DEFAULT_BASE_URL,
     );
@@ -97,10 +131,37 @@ export class FishAudio {
     }
     this.#fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this.#defaultHeaders = options.defaultHeaders;
+    this.#defaultQuery = options.defaultQuery;
+    const logger = options.logger ?? console;
+    this.logLevel = resolveLogLevel(options.logLevel, readEnv("FISH_LOG"), logger);
+    this.#log = levelled(logger, this.logLevel, () => [...this.#keysSeen]);
+    // Resolved values, so a derived client does not read the environment again.
+    this.#options = {
+      ...options,
+      apiKey,
+      baseUrl: this.baseUrl,
+      timeout: this.timeout,
+      maxRetries: this.maxRetries,
+      fetch: this.#fetch,
+      logLevel: this.logLevel,
+      logger,
+    };
     this.tts = new TTS(this);
     this.voices = new Voices(this);
     this.account = new Account(this);
     this.asr = new ASR(this);
+  }
+
+  /**
+   * A new client with the same settings (key, base URL, fetch, headers, logger) except the
+   * ones given; this client is unchanged.
+   * @example const patient = client.withOptions({ timeout: 600_000, maxRetries: 5 });
+   */
+  withOptions(options: ClientOptions): FishAudio {
+    const overrides = Object.fromEntries(
+      Object.entries(options ?? {}).filter(([, value]) => value !== undefined),
+    );
+    return new FishAudio({ ...this.#options, ...overrides });
   }
 
   /**
@@ -109,19 +170,24 @@ export class FishAudio {
    */
   buildURL(path: string, ...queries: (Query | undefined)[]): string {
     const url = new URL(this.baseUrl + path);
-    const search = toSearchParams(...queries).toString();
+    const search = toSearchParams(this.#defaultQuery, ...queries).toString();
     if (search) url.search = search;
     return url.toString();
   }
 
   /**
-   * The headers of every request (auth, User-Agent, defaults) merged with `extra` layers.
-   * @example client.buildHeaders({ model: "s2-pro" })
+   * The headers of every request (auth, User-Agent, defaults) merged with `extra` layers; the
+   * key function, if the client has one, is called once.
+   * @example const headers = await client.buildHeaders({ model: "s2-pro" });
    */
-  buildHeaders(...extra: (HeadersLike | undefined)[]): Record<string, string> {
+  async buildHeaders(...extra: (HeadersLike | undefined)[]): Promise<Record<string, string>> {
+    return this.#headers(await this.#currentKey(), ...extra);
+  }
+
+  #headers(apiKey: string, ...extra: (HeadersLike | undefined)[]): Record<string, string> {
     return mergeHeaders(
       {
-        Authorization: `Bearer ${this.apiKey}`,
+        Authorization: `Bearer ${apiKey}`,
         "User-Agent": `fish-audio/typescript/${VERSION}`,
       },
       this.#defaultHeaders,
@@ -129,19 +195,37 @@ export class FishAudio {
     );
   }
 
+  async #currentKey(): Promise<string> {
+    const source = this.apiKey;
+    if (typeof source === "string") return source;
+    let key: unknown;
+    try {
+      key = await source();
+    } catch (cause) {
+      throw new FishAudioError(`The apiKey function failed: ${describeCause(cause)}`, { cause });
+    }
+    if (typeof key !== "string" || !key.trim()) {
+      throw new FishAudioError(
+        `The apiKey function must return a non-empty string, got ${key === "" ? '""' : typeof key}.`,
+      );
+    }
+    this.#keysSeen.add(key);
+    return key;
+  }
+
   /**
    * Sends a request and parses the JSON answer (undefined for an empty body).
    * @example const raw = await client.requestJSON({ method: "GET", path: "/wallet/self/package" });
    */
-  requestJSON(spec: RequestSpec, options?: RequestOptions): Promise<unknown> {
-    return this.#send(spec, options, async (response, deadline) => {
+  requestJSON(spec: RequestSpecInput, options?: RequestOptions): APIPromise<unknown> {
+    return this.#request(spec, options, async (response, deadline) => {
       let text: string;
       try {
         text = await deadline.race(response.text());
       } finally {
         deadline.dispose();
       }
-      return parseJSONBody(text, response);
+      return { data: parseJSONBody(text, response), text };
     });
   }
 
@@ -149,35 +233,60 @@ export class FishAudio {
    * Sends a request and resolves with its body as an AudioStream once the headers arrive.
    * @example const audio = await client.requestStream({ method: "POST", path: "/v1/tts", body });
    */
-  requestStream(spec: RequestSpec, options?: RequestOptions): Promise<AudioStream> {
-    return this.#send(spec, options, async (response, deadline) => {
+  requestStream(spec: RequestSpecInput, options?: RequestOptions): APIPromise<AudioStream> {
+    return this.#request(spec, options, async (response, deadline) => {
       deadline.disarm();
       const body = response.body;
       if (!body) {
         deadline.dispose();
-        return new AudioStream(emptyBody());
+        return { data: new AudioStream(emptyBody()) };
       }
-      return new AudioStream(readBody(body, deadline));
+      return { data: new AudioStream(readBody(body, deadline)) };
     });
   }
 
-  /** The one pipeline: build, fetch under a deadline, classify, retry, then hand to `read`. */
-  async #send<T>(
-    spec: RequestSpec,
+  #request<T>(
+    spec: RequestSpecInput,
     options: RequestOptions | undefined,
-    read: (response: Response, deadline: Deadline) => Promise<T>,
-  ): Promise<T> {
+    read: (response: Response, deadline: Deadline) => Promise<{ data: unknown; text?: string }>,
+  ): APIPromise<T> {
+    const mode: ReplyMode = { raw: false };
+    const reply = this.#send(spec, options, mode, read);
+    return new APIPromise<T>({ reply, mode, map: (data) => data as T });
+  }
+
+  /** The one pipeline: build, fetch under a deadline, classify, retry, log, then hand to `read`. */
+  async #send(
+    specInput: RequestSpecInput,
+    options: RequestOptions | undefined,
+    mode: ReplyMode,
+    read: (response: Response, deadline: Deadline) => Promise<{ data: unknown; text?: string }>,
+  ): Promise<Reply> {
+    const spec = await specInput;
     const timeout = checkTimeout("timeout", options?.timeout ?? this.timeout);
     const maxRetries = checkRetries("maxRetries", options?.maxRetries ?? this.maxRetries);
     const signal = options?.signal;
     const url = this.buildURL(spec.path, spec.query, options?.query);
     const { body, contentType } = encodeBody(spec.body);
-    const headers = this.buildHeaders(contentType, spec.headers, options?.headers);
-    const init: RequestInit = { method: spec.method, headers };
-    if (body !== undefined) init.body = body;
+    const log = this.#log;
+    const what = `${spec.method} ${spec.path}`;
 
     for (let retry = 0; ; retry++) {
       if (signal?.aborted) throw new APIUserAbortError();
+      const attempt = `attempt ${retry + 1} of ${maxRetries + 1}`;
+      const headers = this.#headers(
+        await this.#currentKey(),
+        contentType,
+        spec.headers,
+        options?.headers,
+      );
+      const init: RequestInit = { method: spec.method, headers };
+      if (body !== undefined) init.body = body;
+      if (log.enabled("debug")) {
+        log.debug(`fishaudio: ${what} sending (${attempt}) headers: ${describeHeaders(headers)}`);
+      }
+      const started = performance.now();
+      const took = () => `${Math.round(performance.now() - started)} ms`;
       const deadline = new Deadline(timeout, signal);
       deadline.arm("waiting for the response");
       let response: Response;
@@ -186,31 +295,60 @@ export class FishAudio {
       } catch (cause) {
         deadline.dispose();
         const error = deadline.error ?? connectionError(cause);
-        if (error instanceof APIUserAbortError || retry >= maxRetries) throw error;
-        await sleep(retryDelayMs(retry, undefined), signal);
+        if (error instanceof APIUserAbortError || retry >= maxRetries) {
+          log.info(`fishaudio: ${what} failed in ${took()} (${attempt}): ${error.message}`);
+          throw error;
+        }
+        const delay = retryDelayMs(retry, undefined);
+        log.info(
+          `fishaudio: ${what} failed in ${took()} (${attempt}): ${error.message}; retrying in ${Math.round(delay)} ms`,
+        );
+        await sleep(delay, signal);
         continue;
       }
+      const requestId = requestIdOf(response.headers);
+      const outcome = `${what} ${response.status} in ${took()} (${attempt}${requestId ? `, request id ${requestId}` : ""})`;
 
       if (!response.ok) {
         const errorBody = await readErrorBody(response, deadline);
         deadline.dispose();
         if (deadline.error instanceof APIUserAbortError) throw deadline.error;
         if (isRetryableStatus(response.status) && retry < maxRetries) {
-          await sleep(retryDelayMs(retry, response.headers), signal);
+          const delay = retryDelayMs(retry, response.headers);
+          log.info(`fishaudio: ${outcome}; retrying in ${Math.round(delay)} ms`);
+          await sleep(delay, signal);
           continue;
         }
+        log.info(`fishaudio: ${outcome}`);
         throw APIError.generate(response.status, errorBody, response.headers);
       }
 
+      if (mode.raw) {
+        // The caller asked for the Response itself: its body is theirs to read, unbounded.
+        deadline.dispose();
+        log.info(`fishaudio: ${outcome}`);
+        return { response, requestId };
+      }
       try {
-        return await read(response, deadline);
+        const { data, text } = await read(response, deadline);
+        log.info(`fishaudio: ${outcome}`);
+        return text === undefined
+          ? { response, requestId, data }
+          : { response, requestId, data, text };
       } catch (cause) {
         deadline.dispose();
         if (cause instanceof FishAudioError && !(cause instanceof APIConnectionError)) throw cause;
         // The body broke off before any of it reached the caller: safe to try again.
         const error = cause instanceof APIConnectionError ? cause : connectionError(cause);
-        if (retry >= maxRetries) throw error;
-        await sleep(retryDelayMs(retry, undefined), signal);
+        if (retry >= maxRetries) {
+          log.info(`fishaudio: ${outcome}; the body failed: ${error.message}`);
+          throw error;
+        }
+        const delay = retryDelayMs(retry, undefined);
+        log.info(
+          `fishaudio: ${outcome}; the body failed: ${error.message}; retrying in ${Math.round(delay)} ms`,
+        );
+        await sleep(delay, signal);
       }
     }
   }
@@ -268,6 +406,10 @@ function encodeBody(body: RequestSpec["body"]): {
   }
   // FormData: fetch writes the multipart Content-Type with its boundary.
   return { body, contentType: undefined };
+}
+
+function requestIdOf(headers: Headers): string | undefined {
+  return headers.get("x-request-id") ?? headers.get("request-id") ?? undefined;
 }
 
 function connectionError(cause: unknown): APIConnectionError {

@@ -1,9 +1,17 @@
-export { type ClientOptions, type Fetch, FishAudio, FishAudio as default } from "./client.js";
+export {
+  type ApiKeySource,
+  type ClientOptions,
+  type Fetch,
+  FishAudio,
+  FishAudio as default,
+} from "./client.js";
+export { APIPromise, type WithRequestID, type WithResponse } from "./core/api-promise.js";
 export { AudioStream } from "./core/audio-stream.js";
 export * from "./core/error.js";
 export { PagePromise, type PaginatedResponse } from "./core/pagination.js";
 export type { Uploadable } from "./core/uploads.js";
 export type { HeadersLike } from "./internal/headers.js";
+export type { Logger, LogLevel } from "./internal/log.js";
 export type { Query, QueryValue } from "./internal/qs.js";
 export type { RequestOptions } from "./internal/request-options.js";
 export type { FlushEvent, TextEvent, WebSocketLike } from "./realtime/index.js";

@@ -369,3 +369,144 @@ describe("timers", () => {
     assert.equal(pending, 0);
   });
 });
+
+/** A logger that keeps every line it is given. */
+function recordingLogger() {
+  const lines: { level: string; message: string }[] = [];
+  const at =
+    (level: string) =>
+    (message: string, ...rest: unknown[]) => {
+      lines.push({ level, message: [message, ...rest.map(String)].join(" ") });
+    };
+  return {
+    lines,
+    logger: { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") },
+  };
+}
+
+describe("conveniences", () => {
+  it("logs one line per request and per retry, with method, path, status, attempt and time", async () => {
+    const { lines, logger } = recordingLogger();
+    const { client } = clientWith(
+      (_, attempt) =>
+        attempt === 1
+          ? json({ message: "busy" }, { status: 503, headers: { "retry-after-ms": "0" } })
+          : json(credits, { headers: { "x-request-id": "r-9" } }),
+      { logger, logLevel: "info" },
+    );
+    await client.account.getCredits();
+    assert.equal(lines.length, 2);
+    assert.match(
+      lines[0]!.message,
+      /^fishaudio: GET \/wallet\/self\/api-credit 503 in \d+ ms \(attempt 1 of 3\); retrying in 0 ms$/,
+    );
+    assert.match(
+      lines[1]!.message,
+      /^fishaudio: GET \/wallet\/self\/api-credit 200 in \d+ ms \(attempt 2 of 3, request id r-9\)$/,
+    );
+    assert.deepEqual(
+      lines.map((l) => l.level),
+      ["info", "info"],
+    );
+  });
+
+  it("never logs the API key or the Authorization header, even at debug", async () => {
+    const { lines, logger } = recordingLogger();
+    const key = "sk-secret-key-1234";
+    const { client } = clientWith(
+      (call) => json({ message: `bad key ${call.headers.get("authorization")}` }, { status: 401 }),
+      { apiKey: key, logger, logLevel: "debug", defaultHeaders: { "X-Team": "a" } },
+    );
+    await assert.rejects(client.voices.get("v1"), AuthenticationError);
+    const rotating = clientWith(() => json(credits), {
+      apiKey: async () => `${key}-rotated`,
+      logger,
+      logLevel: "debug",
+    });
+    await rotating.client.account.getCredits();
+    const all = lines.map((l) => l.message).join("\n");
+    assert.ok(lines.some((l) => l.level === "debug" && /X-Team: a/.test(l.message)));
+    assert.ok(lines.some((l) => /Authorization: \*\*\*/.test(l.message)));
+    assert.equal(all.includes(key), false, all);
+    assert.equal(/Bearer/i.test(all), false, all);
+  });
+
+  it("logLevel filters lines, FISH_LOG sets it, off silences everything, a bad value is named", () => {
+    const saved = process.env.FISH_LOG;
+    try {
+      process.env.FISH_LOG = "debug";
+      assert.equal(new FishAudio({ apiKey: "k" }).logLevel, "debug");
+      assert.equal(new FishAudio({ apiKey: "k", logLevel: "off" }).logLevel, "off");
+      delete process.env.FISH_LOG;
+      assert.equal(new FishAudio({ apiKey: "k" }).logLevel, "warn");
+      const { lines, logger } = recordingLogger();
+      process.env.FISH_LOG = "loud";
+      assert.equal(new FishAudio({ apiKey: "k", logger }).logLevel, "warn");
+      assert.match(lines[0]?.message ?? "", /FISH_LOG="loud" is not one of debug, info/);
+      assert.throws(
+        () => new FishAudio({ apiKey: "k", logLevel: "loud" as never }),
+        (error: unknown) => error instanceof ValidationError && error.field === "logLevel",
+      );
+    } finally {
+      if (saved === undefined) delete process.env.FISH_LOG;
+      else process.env.FISH_LOG = saved;
+    }
+  });
+
+  it("logs nothing below the level", async () => {
+    const { lines, logger } = recordingLogger();
+    const { client } = clientWith(() => json(credits), { logger, logLevel: "warn" });
+    await client.account.getCredits();
+    assert.deepEqual(lines, []);
+  });
+
+  it("withOptions() derives a client with the same connection and the given changes", async () => {
+    const { client, calls } = clientWith(() => json(credits), {
+      defaultHeaders: { "X-Team": "a" },
+      timeout: 5_000,
+    });
+    const derived = client.withOptions({ maxRetries: 7, defaultQuery: { v: "2" } });
+    assert.notEqual(derived, client);
+    assert.equal(derived.maxRetries, 7);
+    assert.equal(derived.timeout, 5_000);
+    assert.equal(derived.baseUrl, client.baseUrl);
+    assert.equal(derived.apiKey, "test-key");
+    assert.equal(client.maxRetries, 2);
+    await derived.account.getCredits();
+    assert.equal(calls.length, 1, "the derived client uses the same fetch");
+    assert.equal(calls[0]?.headers.get("x-team"), "a");
+    assert.equal(calls[0]?.url.searchParams.get("v"), "2");
+    assert.equal(client.withOptions({ timeout: undefined }).timeout, 5_000);
+  });
+
+  it("calls an async apiKey function before each request, so keys can rotate", async () => {
+    let n = 0;
+    const { client, calls } = clientWith(() => json(credits), {
+      apiKey: async () => `key-${++n}`,
+    });
+    await client.account.getCredits();
+    await client.voices.get("v1").catch(() => {});
+    assert.deepEqual(
+      calls.map((c) => c.headers.get("authorization")),
+      ["Bearer key-1", "Bearer key-2"],
+    );
+    const broken = clientWith(() => json(credits), { apiKey: async () => "" });
+    await assert.rejects(broken.client.account.getCredits(), /apiKey function must return/);
+    assert.equal(broken.calls.length, 0);
+    const failing = clientWith(() => json(credits), {
+      apiKey: () => Promise.reject(new Error("vault down")),
+    });
+    await assert.rejects(failing.client.account.getCredits(), /apiKey function failed: vault down/);
+  });
+
+  it("adds defaultQuery to every request, below the method's and the caller's parameters", async () => {
+    const { client, calls } = clientWith(() => json({ total: 0, items: [] }), {
+      defaultQuery: { team: "a", page_size: 99 },
+    });
+    await client.voices.list({ pageSize: 5 }, { query: { team: "b" } });
+    const url = calls[0]!.url;
+    assert.equal(url.searchParams.get("team"), "b");
+    assert.equal(url.searchParams.get("page_size"), "5");
+    assert.equal(url.searchParams.getAll("page_size").length, 1);
+  });
+});

@@ -1,3 +1,5 @@
+import { APIPromise, type WithRequestID } from "./api-promise.js";
+
 /** One page of a list endpoint. */
 export interface PaginatedResponse<T> {
   /** How many items match in total, across all pages. */
@@ -7,31 +9,24 @@ export interface PaginatedResponse<T> {
 
 /**
  * The result of a list call: `await` it for one page, or `for await` over it for every item
- * across pages (the next page is fetched only when the current one is used up). It is a real
- * Promise of the first page, which is requested right away.
+ * across pages (the next page is fetched only when the current one is used up). The first
+ * page is requested right away; `.withResponse()` and `.asResponse()` work on it as on any call.
  *
  * @example
  * const page = await client.voices.list({ pageSize: 20 });
  * for await (const voice of client.voices.list({ selfOnly: true })) console.log(voice.title);
  */
-export class PagePromise<T> extends Promise<PaginatedResponse<T>> implements AsyncIterable<T> {
-  // `then`/`catch` return plain Promises, not PagePromises built from an executor.
-  static override get [Symbol.species](): PromiseConstructor {
-    return Promise;
-  }
-
-  readonly #fetchPage: (pageNumber: number) => Promise<PaginatedResponse<T>>;
+export class PagePromise<T> extends APIPromise<PaginatedResponse<T>> implements AsyncIterable<T> {
+  readonly #fetchPage: (pageNumber: number) => APIPromise<PaginatedResponse<T>>;
   readonly #startPage: number;
   readonly #pageSize: number;
 
   constructor(
-    fetchPage: (pageNumber: number) => Promise<PaginatedResponse<T>>,
+    fetchPage: (pageNumber: number) => APIPromise<PaginatedResponse<T>>,
     startPage: number,
     pageSize: number,
   ) {
-    super((resolve, reject) => {
-      fetchPage(startPage).then(resolve, reject);
-    });
+    super(APIPromise.sourceOf(fetchPage(startPage)));
     this.#fetchPage = fetchPage;
     this.#startPage = startPage;
     this.#pageSize = pageSize;
@@ -43,7 +38,7 @@ export class PagePromise<T> extends Promise<PaginatedResponse<T>> implements Asy
    */
   async *[Symbol.asyncIterator](): AsyncIterator<T> {
     let pageNumber = this.#startPage;
-    let page: PaginatedResponse<T> = await (this as Promise<PaginatedResponse<T>>);
+    let page: WithRequestID<PaginatedResponse<T>> = await this;
     while (true) {
       yield* page.items;
       const last =

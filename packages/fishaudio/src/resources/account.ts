@@ -1,3 +1,4 @@
+import type { APIPromise } from "../core/api-promise.js";
 import { APIResource } from "../core/resource.js";
 import type { RequestOptions } from "../internal/request-options.js";
 import { toCredits, toPackage } from "../internal/wire/responses.js";
@@ -35,23 +36,19 @@ export class Account extends APIResource {
    * The API credit balance of the key's account.
    * @example const { credit } = await client.account.getCredits();
    */
-  async getCredits(options?: RequestOptions): Promise<Credits> {
-    const raw = await this._client.requestJSON(
-      { method: "GET", path: "/wallet/self/api-credit" },
-      options,
-    );
-    return toCredits(raw);
+  getCredits(options?: RequestOptions): APIPromise<Credits> {
+    return this._client
+      .requestJSON({ method: "GET", path: "/wallet/self/api-credit" }, options)
+      ._thenUnwrap(toCredits);
   }
 
   /**
    * The subscription package of the key's account.
    * @example const { balance, total } = await client.account.getPackage();
    */
-  async getPackage(options?: RequestOptions): Promise<Package> {
-    const raw = await this._client.requestJSON(
-      { method: "GET", path: "/wallet/self/package" },
-      options,
-    );
-    return toPackage(raw);
+  getPackage(options?: RequestOptions): APIPromise<Package> {
+    return this._client
+      .requestJSON({ method: "GET", path: "/wallet/self/package" }, options)
+      ._thenUnwrap(toPackage);
   }
 }

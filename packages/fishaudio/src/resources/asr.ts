@@ -1,3 +1,5 @@
+import type { RequestSpec } from "../client.js";
+import type { APIPromise } from "../core/api-promise.js";
 import { APIResource } from "../core/resource.js";
 import { checkUploadable, toBytes, type Uploadable } from "../core/uploads.js";
 import { encodeMsgpack } from "../internal/msgpack.js";
@@ -40,16 +42,20 @@ export class ASR extends APIResource {
    * Transcribes a recording (msgpack body, as the Python SDK sends it).
    * @example const { text, segments } = await client.asr.transcribe({ audio: wavBytes, language: "en" });
    */
-  async transcribe(params: ASRParams, options?: RequestOptions): Promise<ASRResponse> {
-    checkUploadable("audio", params?.audio);
-    const includeTimestamps = checkBoolean("includeTimestamps", params.includeTimestamps ?? true);
-    const language =
-      params.language === undefined
-        ? undefined
-        : checkString("language", params.language, { nonEmpty: true });
-    const audio = await toBytes("audio", params.audio);
-    const body = encodeMsgpack({ audio, ignore_timestamps: !includeTimestamps, language });
-    const raw = await this._client.requestJSON({ method: "POST", path: "/v1/asr", body }, options);
-    return toASRResponse(raw);
+  transcribe(params: ASRParams, options?: RequestOptions): APIPromise<ASRResponse> {
+    return this._client.requestJSON(transcribeSpec(params), options)._thenUnwrap(toASRResponse);
   }
+}
+
+/** The msgpack request body, after validating and reading the audio. */
+async function transcribeSpec(params: ASRParams): Promise<RequestSpec> {
+  checkUploadable("audio", params?.audio);
+  const includeTimestamps = checkBoolean("includeTimestamps", params.includeTimestamps ?? true);
+  const language =
+    params.language === undefined
+      ? undefined
+      : checkString("language", params.language, { nonEmpty: true });
+  const audio = await toBytes("audio", params.audio);
+  const body = encodeMsgpack({ audio, ignore_timestamps: !includeTimestamps, language });
+  return { method: "POST", path: "/v1/asr", body };
 }

@@ -1,3 +1,5 @@
+import type { RequestSpec } from "../client.js";
+import type { APIPromise } from "../core/api-promise.js";
 import { AudioStream } from "../core/audio-stream.js";
 import { ValidationError } from "../core/error.js";
 import { APIResource } from "../core/resource.js";
@@ -111,20 +113,8 @@ export class TTS extends APIResource {
    * const audio = await client.tts.convert({ text: "Hello!", format: "wav" });
    * for await (const chunk of audio) out.write(chunk);
    */
-  async convert(params: TTSConvertParams, options?: RequestOptions): Promise<AudioStream> {
-    const text = checkString("text", params?.text, { nonEmpty: true });
-    const model = checkString("model", params.model ?? DEFAULT_MODEL, { nonEmpty: true });
-    const resolved = resolveTTS(params.config, params);
-    const references = await loadReferences(resolved.references);
-    return this._client.requestStream(
-      {
-        method: "POST",
-        path: "/v1/tts",
-        body: encodeTTSRequest(text, resolved, references),
-        headers: { model },
-      },
-      options,
-    );
+  convert(params: TTSConvertParams, options?: RequestOptions): APIPromise<AudioStream> {
+    return this._client.requestStream(convertSpec(params), options);
   }
 
   /**
@@ -148,20 +138,23 @@ export class TTS extends APIResource {
     const resolved = resolveTTS(params.config, params);
     const live = {
       url: this.#websocketURL("/v1/tts/live"),
-      headers: this._client.buildHeaders({ model }),
       input: textStream,
       signal: params.signal,
       // The upgrade response plays the part of HTTP's response headers: same bound.
       connectTimeout: this._client.timeout,
     };
+    const headers = () => this._client.buildHeaders({ model });
     if (referencesAreBytes(resolved.references)) {
+      // Everything is at hand: encode the start frame now, so bad settings throw here.
       const startFrame = encodeStartFrame(resolved, bytesReferences(resolved.references));
-      return streamLive({ ...live, startFrame });
+      return streamLiveLater(async () =>
+        streamLive({ ...live, startFrame, headers: await headers() }),
+      );
     }
     // Blob or stream references must be read before the start frame exists.
     return streamLiveLater(async () => {
       const startFrame = encodeStartFrame(resolved, await loadReferences(resolved.references));
-      return streamLive({ ...live, startFrame });
+      return streamLive({ ...live, startFrame, headers: await headers() });
     });
   }
 
@@ -171,6 +164,19 @@ export class TTS extends APIResource {
     url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
     return url.toString();
   }
+}
+
+async function convertSpec(params: TTSConvertParams): Promise<RequestSpec> {
+  const text = checkString("text", params?.text, { nonEmpty: true });
+  const model = checkString("model", params.model ?? DEFAULT_MODEL, { nonEmpty: true });
+  const resolved = resolveTTS(params.config, params);
+  const references = await loadReferences(resolved.references);
+  return {
+    method: "POST",
+    path: "/v1/tts",
+    body: encodeTTSRequest(text, resolved, references),
+    headers: { model },
+  };
 }
 
 function streamLiveLater(open: () => Promise<AudioStream>): AudioStream {

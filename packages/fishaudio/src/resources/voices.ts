@@ -1,3 +1,5 @@
+import type { RequestSpec } from "../client.js";
+import type { APIPromise } from "../core/api-promise.js";
 import { ValidationError } from "../core/error.js";
 import { PagePromise, type PaginatedResponse } from "../core/pagination.js";
 import { APIResource } from "../core/resource.js";
@@ -116,7 +118,7 @@ export class Voices extends APIResource {
     const p = params ?? {};
     const pageSize = p.pageSize ?? 10;
     const pageNumber = p.pageNumber ?? 1;
-    const fetchPage = async (page: number): Promise<PaginatedResponse<Voice>> => {
+    const spec = async (page: number): Promise<RequestSpec> => {
       const query = {
         page_size: checkInt("pageSize", pageSize, 1),
         page_number: checkInt("pageNumber", page, 1),
@@ -131,9 +133,10 @@ export class Voices extends APIResource {
             : checkStrings("titleLanguage", p.titleLanguage),
         sort_by: checkString("sortBy", p.sortBy ?? "task_count", { nonEmpty: true }),
       };
-      const raw = await this._client.requestJSON({ method: "GET", path: "/model", query }, options);
-      return toVoicePage(raw);
+      return { method: "GET", path: "/model", query };
     };
+    const fetchPage = (page: number): APIPromise<PaginatedResponse<Voice>> =>
+      this._client.requestJSON(spec(page), options)._thenUnwrap(toVoicePage);
     return new PagePromise(fetchPage, pageNumber, pageSize);
   }
 
@@ -141,12 +144,13 @@ export class Voices extends APIResource {
    * Fetches one voice by id.
    * @example const voice = await client.voices.get("802e3bc2b27e49c2995d23ef70e6ac89");
    */
-  async get(voiceId: string, options?: RequestOptions): Promise<Voice> {
-    const raw = await this._client.requestJSON(
-      { method: "GET", path: voicePath(voiceId) },
-      options,
-    );
-    return toVoice(raw);
+  get(voiceId: string, options?: RequestOptions): APIPromise<Voice> {
+    return this._client
+      .requestJSON(
+        later(() => ({ method: "GET", path: voicePath(voiceId) })),
+        options,
+      )
+      ._thenUnwrap(toVoice);
   }
 
   /**
@@ -154,78 +158,95 @@ export class Voices extends APIResource {
    * @example
    * const voice = await client.voices.create({ title: "Me", voices: [wavBytes], texts: ["Hello there."] });
    */
-  async create(params: VoiceCreateParams, options?: RequestOptions): Promise<Voice> {
-    checkString("title", params?.title, { nonEmpty: true });
-    const voices = checkArray("voices", params.voices);
-    if (voices.length === 0) {
-      throw new ValidationError("voices", "needs at least one audio sample.");
-    }
-    voices.forEach((voice, i) => {
-      checkUploadable(`voices[${i}]`, voice);
-    });
-    if (params.coverImage !== undefined) checkUploadable("coverImage", params.coverImage);
-    const fields: FormField[] = [
-      { name: "title", value: params.title },
-      { name: "description", value: optionalString("description", params.description) },
-      {
-        name: "visibility",
-        value: checkOneOf("visibility", params.visibility ?? "private", VISIBILITIES),
-      },
-      { name: "type", value: "tts" },
-      {
-        name: "train_mode",
-        value: checkString("trainMode", params.trainMode ?? "fast", { nonEmpty: true }),
-      },
-      { name: "texts", value: optionalStrings("texts", params.texts) },
-      { name: "tags", value: optionalStrings("tags", params.tags) },
-      {
-        name: "enhance_audio_quality",
-        value: checkBoolean("enhanceAudioQuality", params.enhanceAudioQuality ?? true),
-      },
-      ...voices.map((voice) => ({ name: "voices", file: voice as Uploadable })),
-      { name: "cover_image", file: params.coverImage },
-    ];
-    const body = await buildForm(fields);
-    const raw = await this._client.requestJSON({ method: "POST", path: "/model", body }, options);
-    return toVoice(raw);
+  create(params: VoiceCreateParams, options?: RequestOptions): APIPromise<Voice> {
+    return this._client.requestJSON(createSpec(params), options)._thenUnwrap(toVoice);
   }
 
   /**
    * Changes a voice's metadata (form-urlencoded, or multipart when a cover image is given).
    * @example await client.voices.update(voice.id, { title: "New title", visibility: "unlist" });
    */
-  async update(
-    voiceId: string,
-    params: VoiceUpdateParams,
-    options?: RequestOptions,
-  ): Promise<void> {
-    const p = params ?? {};
-    if (p.coverImage !== undefined) checkUploadable("coverImage", p.coverImage);
-    const fields: FormField[] = [
-      { name: "title", value: optionalString("title", p.title) },
-      { name: "description", value: optionalString("description", p.description) },
-      {
-        name: "visibility",
-        value:
-          p.visibility === undefined
-            ? undefined
-            : checkOneOf("visibility", p.visibility, VISIBILITIES),
-      },
-      { name: "tags", value: optionalStrings("tags", p.tags) },
-      { name: "cover_image", file: p.coverImage },
-    ];
-    const body = p.coverImage === undefined ? buildUrlEncoded(fields) : await buildForm(fields);
-    await this._client.requestJSON({ method: "PATCH", path: voicePath(voiceId), body }, options);
+  update(voiceId: string, params: VoiceUpdateParams, options?: RequestOptions): APIPromise<void> {
+    return this._client.requestJSON(updateSpec(voiceId, params), options)._thenUnwrap(nothing);
   }
 
   /**
    * Deletes a voice.
    * @example await client.voices.delete(voice.id);
    */
-  async delete(voiceId: string, options?: RequestOptions): Promise<void> {
-    await this._client.requestJSON({ method: "DELETE", path: voicePath(voiceId) }, options);
+  delete(voiceId: string, options?: RequestOptions): APIPromise<void> {
+    return this._client
+      .requestJSON(
+        later(() => ({ method: "DELETE", path: voicePath(voiceId) })),
+        options,
+      )
+      ._thenUnwrap(nothing);
   }
 }
+
+/** Multipart fields as the Python SDK sends them, after validating every one. */
+async function createSpec(params: VoiceCreateParams): Promise<RequestSpec> {
+  checkString("title", params?.title, { nonEmpty: true });
+  const voices = checkArray("voices", params.voices);
+  if (voices.length === 0) {
+    throw new ValidationError("voices", "needs at least one audio sample.");
+  }
+  voices.forEach((voice, i) => {
+    checkUploadable(`voices[${i}]`, voice);
+  });
+  if (params.coverImage !== undefined) checkUploadable("coverImage", params.coverImage);
+  const fields: FormField[] = [
+    { name: "title", value: params.title },
+    { name: "description", value: optionalString("description", params.description) },
+    {
+      name: "visibility",
+      value: checkOneOf("visibility", params.visibility ?? "private", VISIBILITIES),
+    },
+    { name: "type", value: "tts" },
+    {
+      name: "train_mode",
+      value: checkString("trainMode", params.trainMode ?? "fast", { nonEmpty: true }),
+    },
+    { name: "texts", value: optionalStrings("texts", params.texts) },
+    { name: "tags", value: optionalStrings("tags", params.tags) },
+    {
+      name: "enhance_audio_quality",
+      value: checkBoolean("enhanceAudioQuality", params.enhanceAudioQuality ?? true),
+    },
+    ...voices.map((voice) => ({ name: "voices", file: voice as Uploadable })),
+    { name: "cover_image", file: params.coverImage },
+  ];
+  const body = await buildForm(fields);
+  return { method: "POST", path: "/model", body };
+}
+
+/** Form fields of an update: urlencoded, or multipart when there is a cover image. */
+async function updateSpec(voiceId: string, params: VoiceUpdateParams): Promise<RequestSpec> {
+  const p = params ?? {};
+  if (p.coverImage !== undefined) checkUploadable("coverImage", p.coverImage);
+  const fields: FormField[] = [
+    { name: "title", value: optionalString("title", p.title) },
+    { name: "description", value: optionalString("description", p.description) },
+    {
+      name: "visibility",
+      value:
+        p.visibility === undefined
+          ? undefined
+          : checkOneOf("visibility", p.visibility, VISIBILITIES),
+    },
+    { name: "tags", value: optionalStrings("tags", p.tags) },
+    { name: "cover_image", file: p.coverImage },
+  ];
+  const body = p.coverImage === undefined ? buildUrlEncoded(fields) : await buildForm(fields);
+  return { method: "PATCH", path: voicePath(voiceId), body };
+}
+
+/** A spec built on the next tick, so that its validation errors reject instead of throwing. */
+async function later(build: () => RequestSpec): Promise<RequestSpec> {
+  return build();
+}
+
+function nothing(): void {}
 
 function voicePath(voiceId: string): string {
   return `/model/${encodeURIComponent(checkString("voiceId", voiceId, { nonEmpty: true }))}`;

@@ -1,17 +1,27 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { PagePromise } from "fishaudio";
+import { APIPromise, PagePromise, type PaginatedResponse } from "fishaudio";
+
+/** An APIPromise of `data` as the client builds one, without a server. */
+function answered<T>(data: Promise<T>, requestId: string): APIPromise<T> {
+  const reply = data.then((value) => ({
+    response: Response.json(value, { headers: { "x-request-id": requestId } }),
+    requestId,
+    data: value,
+  }));
+  return new APIPromise<T>({ reply, mode: { raw: false }, map: (value) => value as T });
+}
 
 function pages(total: number, pageSize: number) {
   const requested: number[] = [];
-  const fetchPage = async (n: number) => {
+  const fetchPage = (n: number) => {
     requested.push(n);
     const start = (n - 1) * pageSize;
     const items = Array.from(
       { length: Math.max(0, Math.min(pageSize, total - start)) },
       (_, i) => start + i,
     );
-    return { total, items };
+    return answered<PaginatedResponse<number>>(Promise.resolve({ total, items }), `page-${n}`);
   };
   return { fetchPage, requested };
 }
@@ -25,6 +35,11 @@ describe("PagePromise", () => {
     assert.equal(page.total, 25);
     assert.deepEqual(page.items, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     assert.deepEqual(requested, [1]);
+    assert.equal(page.requestId, "page-1");
+    const { data, response, requestId } = await new PagePromise(fetchPage, 2, 10).withResponse();
+    assert.deepEqual(data.items, [10, 11, 12, 13, 14, 15, 16, 17, 18, 19]);
+    assert.equal(response.headers.get("x-request-id"), "page-2");
+    assert.equal(requestId, "page-2");
   });
 
   it("iterates every item across pages and stops at the last one", async () => {
@@ -58,7 +73,11 @@ describe("PagePromise", () => {
   });
 
   it("propagates errors to await and to iteration", async () => {
-    const failing = new PagePromise<number>(async () => Promise.reject(new Error("boom")), 1, 10);
+    const failing = new PagePromise<number>(
+      () => answered<PaginatedResponse<number>>(Promise.reject(new Error("boom")), "x"),
+      1,
+      10,
+    );
     await assert.rejects(failing, /boom/);
     await assert.rejects(async () => {
       for await (const _ of failing) {
