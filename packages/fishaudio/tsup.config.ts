@@ -10,6 +10,11 @@ export default defineConfig([
     // Shared chunks, so that fishaudio/node and the main entry share one copy of the error
     // classes (instanceof FishAudioError must hold across entries, in CJS too).
     splitting: true,
+    // Rollup, not sucrase, turns the split ESM chunks into CJS: sucrase also rewrote optional
+    // chaining and class fields into helper calls and renamed classes (`_class5`).
+    treeshake: true,
+    // Public classes keep their names (`AuthenticationError.name`, stack traces, trackers).
+    keepNames: true,
     // Keep the node: prefix: Deno and bundlers need it to recognise built-ins.
     removeNodeProtocol: false,
     sourcemap: true,

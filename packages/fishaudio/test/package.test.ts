@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 
@@ -51,5 +51,53 @@ describe("the built package", () => {
       'try { new (require("fishaudio").FishAudio)(); } catch (e) { console.log(e.name + ": " + e.message); }',
     ]);
     assert.match(out, /^FishAudioError: .*FISH_API_KEY/);
+  });
+
+  // Regression: the CJS build once named AuthenticationError `_class5` and APIError `_APIError`.
+  const names = (load: string) => `
+    const report = (sdk, node) => {
+      const bad = [];
+      for (const [entry, mod] of [["fishaudio", sdk], ["fishaudio/node", node]]) {
+        for (const [name, value] of Object.entries(mod)) {
+          if (name === "default" || typeof value !== "function") continue;
+          if (value.name !== name) bad.push(entry + " " + name + " is named " + value.name);
+        }
+      }
+      const error = new sdk.AuthenticationError(401, {}, "bad key", undefined);
+      console.log(JSON.stringify({ bad, count: Object.keys(sdk).length, stack: error.stack.split("\\n")[0] }));
+    };
+    ${load}
+  `;
+
+  for (const [format, load, args] of [
+    ["CJS", 'report(require("fishaudio"), require("fishaudio/node"));', ["-e"]],
+    [
+      "ESM",
+      'report(await import("fishaudio"), await import("fishaudio/node"));',
+      ["--input-type=module", "-e"],
+    ],
+  ] as const) {
+    it(`keeps every exported class's and function's name in ${format}`, {
+      skip: !built && "not built",
+    }, () => {
+      const out = JSON.parse(runNode([...args, names(load)])) as {
+        bad: string[];
+        count: number;
+        stack: string;
+      };
+      assert.deepEqual(out.bad, []);
+      assert.ok(out.count > 20, `only ${out.count} exports`);
+      assert.equal(out.stack, "AuthenticationError: HTTP 401: bad key");
+    });
+  }
+
+  it("keeps optional chaining in the CJS build (Node 20 has it; no helper calls)", {
+    skip: !built && "not built",
+  }, () => {
+    for (const file of readdirSync(new URL("../dist", import.meta.url))) {
+      if (!file.endsWith(".cjs")) continue;
+      const code = readFileSync(new URL(`../dist/${file}`, import.meta.url), "utf8");
+      assert.equal(/_optionalChain|_nullishCoalesce|_class\d/.test(code), false, file);
+    }
   });
 });
