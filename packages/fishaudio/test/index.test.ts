@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 import * as sdk from "fishaudio";
 
@@ -35,6 +36,23 @@ describe("main entry", () => {
     );
   });
 
+  it("bundles for the browser in under 25 kB gzipped (as bench/suites/package.ts measures it)", async () => {
+    const entry = fileURLToPath(new URL("../src/index.ts", import.meta.url));
+    const result = await build({
+      entryPoints: [entry],
+      bundle: true,
+      minify: true,
+      format: "esm",
+      platform: "browser",
+      target: "es2022",
+      external: ["ws"],
+      write: false,
+      logLevel: "silent",
+    });
+    const gzipped = gzipSync(result.outputFiles[0]!.contents, { level: 9 }).byteLength;
+    assert.ok(gzipped < 25_000, `${gzipped} bytes gzipped`);
+  });
+
   it("exports the public surface of sdk-api.md", () => {
     const names = [
       "FishAudio",
@@ -56,6 +74,7 @@ describe("main entry", () => {
       "iterWebsocketAudio",
       "AudioStream",
       "PagePromise",
+      "APIPromise",
     ];
     for (const name of names)
       assert.equal(typeof (sdk as Record<string, unknown>)[name], "function", name);
