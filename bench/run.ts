@@ -13,12 +13,21 @@ import { machineInfo } from "./lib/machine.js";
 import { markdownTable, type SuiteResult, textTable } from "./lib/report.js";
 import { closeSharedServer } from "./lib/server.js";
 import type { Suite } from "./lib/suite.js";
+import { capacitySuite } from "./suites/capacity.js";
 import { enginesSuites } from "./suites/engines.js";
 import { loadSuite } from "./suites/load.js";
 import { packageSuite } from "./suites/package.js";
+import { peersSuite } from "./suites/peers.js";
 import { sdkSuites } from "./suites/sdk.js";
 
-const suites: Suite[] = [packageSuite, ...sdkSuites, ...enginesSuites, loadSuite];
+const suites: Suite[] = [
+  packageSuite,
+  ...sdkSuites,
+  peersSuite,
+  ...enginesSuites,
+  loadSuite,
+  capacitySuite,
+];
 
 interface Args {
   quick: boolean;

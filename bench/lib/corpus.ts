@@ -25,3 +25,20 @@ export const ROUND_TRIP = [
 
 assert.equal(SENTENCE_200.length, 200);
 assert.equal(ROUND_TRIP.length, 10);
+
+/**
+ * One paragraph of plain English (about 35 s of speech): the unit of the capacity bench, where
+ * each listener gets a paragraph.
+ */
+export const PARAGRAPH =
+  "The old lighthouse stood at the end of the harbor for more than a hundred years. Every evening the keeper climbed the narrow stairs, cleaned the great lens, and lit the lamp before the sun went down. Ships passing in the night could see its light from far out at sea, and sailors said it was the first sign that they were nearly home. When the keeper grew old, the town decided to keep the light burning with a small electric lamp, but people still walked along the pier at dusk to watch it turn.";
+
+/** Four paragraphs (about two and a half minutes of speech): the "long text" of the peers bench. */
+export const LONG_TEXT = [
+  PARAGRAPH,
+  "On market days the square filled with farmers from the valley. They brought apples, cheese, fresh bread and honey, and they set up their stalls before the first light. Children ran between the tables while their parents argued about prices, and an old man played the accordion beside the fountain until the afternoon.",
+  "In the winter the lake froze over, and the whole village came out to skate. Someone always lit a fire on the shore, and there was hot soup for anyone who was cold. The ice was thick enough to hold a horse and cart, but the older people still warned the children to stay away from the place where the river came in.",
+  "Years later, when the railway reached the valley, many things changed. Visitors arrived every summer, new hotels were built along the lake, and the market grew larger than anyone could remember. Yet the lighthouse still turned each night, and the people who had grown up with it said that the town would not feel like home without it.",
+].join(" ");
+
+assert.ok(PARAGRAPH.length > 400 && PARAGRAPH.length < 700);

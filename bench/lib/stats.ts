@@ -61,6 +61,24 @@ export async function interleave<T>(
   return pairs;
 }
 
+/**
+ * Runs every function `reps` times in rounds, rotating which goes first from round to round
+ * (ABC, BCA, CAB…), so drift of a shared machine lands on each alike. Returns each round's
+ * results in the order of `fns`.
+ */
+export async function rotate<T>(reps: number, fns: Array<() => Promise<T>>): Promise<T[][]> {
+  const rounds: T[][] = [];
+  for (let i = 0; i < reps; i++) {
+    const results = new Array<T>(fns.length);
+    for (let k = 0; k < fns.length; k++) {
+      const j = (i + k) % fns.length;
+      results[j] = await (fns[j] as () => Promise<T>)();
+    }
+    rounds.push(results);
+  }
+  return rounds;
+}
+
 /** Formats a number with `digits` significant decimals, or "–" when it is not finite. */
 export function fmt(value: number, digits = 2): string {
   if (!Number.isFinite(value)) return "–";
@@ -94,3 +112,16 @@ assert.equal(percentile([5], 90), 5);
 assert.ok(Number.isNaN(percentile([], 50)));
 assert.equal(percentile([0, 10], 10), 1);
 assert.equal(summarize([1, 2, 3, 4, 5]).median, 3);
+{
+  const order: string[] = [];
+  const calls = ["a", "b", "c"].map((x) => async () => {
+    order.push(x);
+    return x;
+  });
+  const rounds = await rotate(2, calls);
+  assert.deepEqual(rounds, [
+    ["a", "b", "c"],
+    ["a", "b", "c"],
+  ]);
+  assert.deepEqual(order, ["a", "b", "c", "b", "c", "a"]);
+}

@@ -3,6 +3,7 @@
  * the default engine voice. Every one must complete without error; time to first audio is
  * reported as p50/p99 (from the request, or from opening the socket).
  */
+import os from "node:os";
 import { ROUND_TRIP } from "../lib/corpus.js";
 import { type DetailTable, type TargetResult, verdict } from "../lib/report.js";
 import { sharedServer } from "../lib/server.js";
@@ -61,7 +62,8 @@ export const loadSuite: Suite = {
       ["HTTP TTS streams", httpStream],
       ["WebSocket sessions", wsSession],
     ] as const) {
-      log(`  ${n} concurrent ${kind}`);
+      const load = os.loadavg()[0] ?? Number.NaN;
+      log(`  ${n} concurrent ${kind} (load average ${fmt(load, 2)})`);
       const t0 = performance.now();
       const outcomes = await Promise.all(Array.from({ length: n }, () => fn(server)));
       const wall = performance.now() - t0;
@@ -69,16 +71,21 @@ export const loadSuite: Suite = {
       const errors = outcomes.filter((o) => o.error);
       const first = ok.map((o) => o.firstMs);
       const total = ok.map((o) => o.totalMs);
-      const met = errors.length === 0;
+      const p50 = percentile(first, 50);
+      const p99 = percentile(first, 99);
+      const fast = p50 < 1000 && p99 < 2500;
+      const met = errors.length === 0 && fast;
       targets.push({
         id: `load.${kind.startsWith("HTTP") ? "http" : "ws"}`,
-        what: `${n} concurrent ${kind}: all complete without error`,
-        target: `${n}/${n} ok`,
-        measured: `${ok.length}/${n} ok; first audio p50 ${fmt(percentile(first, 50) / 1000, 2)} s, p99 ${fmt(percentile(first, 99) / 1000, 2)} s`,
-        met: verdict(met),
+        what: `${n} concurrent ${kind}: all complete without error; first audio under load`,
+        target: `${n}/${n} ok; first audio p50 < 1 s, p99 < 2.5 s`,
+        measured: `${ok.length}/${n} ok; first audio p50 ${fmt(p50 / 1000, 2)} s, p99 ${fmt(p99 / 1000, 2)} s (load average ${fmt(load, 2)})`,
+        met: quick ? "reported" : verdict(met),
         note: met
           ? undefined
-          : `${errors.length} failed, e.g. ${errors[0]?.error}. The server must queue synthesis instead of failing under load (bounded engine pool, backpressure, no per-request timeouts shorter than the queue wait).`,
+          : errors.length
+            ? `${errors.length} failed, e.g. ${errors[0]?.error}. The server must queue synthesis instead of failing under load (bounded engine pool, backpressure, no per-request timeouts shorter than the queue wait).`
+            : `Every first piece of the ${n} requests queues for the same two flite processes and the same event loop that encodes mp3, and the machine's other work (load average ${fmt(load, 2)} when this step began, on 2 cores) takes its share of both; the capacity suite shows the same server's headroom step by step. A run on an otherwise idle machine is what would settle it.`,
       });
       rows.push([
         kind,
