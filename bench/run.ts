@@ -15,6 +15,7 @@ import { closeSharedServer } from "./lib/server.js";
 import type { Suite } from "./lib/suite.js";
 import { capacitySuite } from "./suites/capacity.js";
 import { enginesSuites } from "./suites/engines.js";
+import { firstCommandSuite } from "./suites/first-command.js";
 import { loadSuite } from "./suites/load.js";
 import { packageSuite } from "./suites/package.js";
 import { peersSuite } from "./suites/peers.js";
@@ -22,6 +23,7 @@ import { sdkSuites } from "./suites/sdk.js";
 
 const suites: Suite[] = [
   packageSuite,
+  firstCommandSuite,
   ...sdkSuites,
   peersSuite,
   ...enginesSuites,
