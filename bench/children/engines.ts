@@ -2,17 +2,20 @@
  * Child process body for the engine benches (kept out of the bench process: the engines start
  * workers and WASM instances). Modes:
  *   voices — the engine voice list, and warm engine-level synthesis timings of SENTENCE_200;
- *   asr    — jfk.wav RTF and WER, and the ten-sentence TTS → wav → ASR round trip.
+ *   asr    — jfk.wav RTF and WER, and the ten-sentence TTS → wav → ASR round trip;
+ *   mp3    — the server's mp3 encoder on a paragraph of each flite voice, beside lamejs (the
+ *            pure-JS encoder it replaced) fed the same conditioned PCM.
  */
 import fs from "node:fs";
+import { Mp3Encoder as LameJs } from "@breezystack/lamejs";
 import { childInput, childOutput } from "../lib/child.js";
-import { JFK_TEXT, ROUND_TRIP, SENTENCE_200 } from "../lib/corpus.js";
+import { JFK_TEXT, PARAGRAPH, ROUND_TRIP, SENTENCE_200 } from "../lib/corpus.js";
 import { type Engines, loadEngines, type PcmChunk } from "../lib/engines.js";
 import { summarize } from "../lib/stats.js";
 import { wer, werCounts } from "../lib/wer.js";
 
 interface Input {
-  mode: "voices" | "asr";
+  mode: "voices" | "asr" | "mp3";
   reps: number;
   jfkPath?: string;
 }
@@ -45,7 +48,7 @@ const FORMATS = ["wav", "mp3", "opus"] as const;
 /** Synthesises and encodes `text`: time to the first non-empty encoded bytes, and in total. */
 async function speakEncoded(e: Engines, text: string, voiceId: string, format: string) {
   const t0 = performance.now();
-  const encoder = e.createEncoder({ format: format as "wav" | "mp3" | "opus" });
+  const encoder = await e.createEncoder({ format: format as "wav" | "mp3" | "opus" });
   let first = 0;
   for await (const chunk of e.synthesize(text, { voice: { engineVoiceId: voiceId } })) {
     const out = encoder.write(chunk);
@@ -130,7 +133,7 @@ async function asrMode() {
   const samples: Array<{ ref: string; hyp: string }> = [];
   for (const sentence of ROUND_TRIP) {
     const spoken = await speak(engines, sentence, voice.id);
-    const encoder = engines.createEncoder({ format: "wav" });
+    const encoder = await engines.createEncoder({ format: "wav" });
     const head = encoder.write(spoken.pcm);
     const tailBytes = encoder.end();
     const wav = new Uint8Array(head.length + tailBytes.length);
@@ -152,7 +155,83 @@ async function asrMode() {
   };
 }
 
-const result = input.mode === "voices" ? await voicesMode() : await asrMode();
+/** Wall and CPU milliseconds of `fn` (CPU: this process, which runs nothing else meanwhile). */
+function timed(fn: () => void): { wall: number; cpu: number } {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  fn();
+  const c = process.cpuUsage(c0);
+  return { wall: performance.now() - t0, cpu: (c.user + c.system) / 1000 };
+}
+
+async function mp3Mode() {
+  const out: Record<
+    string,
+    {
+      audioSeconds: number;
+      wasm: { wall: number; cpu: number }[];
+      lamejs: { wall: number; cpu: number }[];
+    }
+  > = {};
+  const flite = engines.voices().filter((v) => v.engine === "flite");
+  for (const v of flite) {
+    const spoken = await speak(engines, PARAGRAPH, v.id);
+    // Engine-sized slices, as the server feeds its encoders.
+    const slices: PcmChunk[] = [];
+    const step = Math.round(spoken.pcm.sampleRate / 4);
+    for (let i = 0; i < spoken.pcm.samples.length; i += step)
+      slices.push({
+        samples: spoken.pcm.samples.subarray(i, i + step),
+        sampleRate: spoken.pcm.sampleRate,
+      });
+    const wasm = async () => {
+      const enc = await engines.createEncoder({ format: "mp3" });
+      return timed(() => {
+        for (const s of slices) enc.write(s);
+        enc.end();
+      });
+    };
+    // lamejs gets the same 44.1 kHz PCM the server's conditioner makes (timed too).
+    const lamejs = async () => {
+      const pcm = await engines.createEncoder({ format: "pcm", sampleRate: 44100 });
+      return timed(() => {
+        const lame = new LameJs(1, 44100, 128);
+        for (const s of slices) {
+          const b = pcm.write(s);
+          lame.encodeBuffer(new Int16Array(b.buffer, b.byteOffset, b.byteLength / 2));
+        }
+        const b = pcm.end();
+        lame.encodeBuffer(new Int16Array(b.buffer, b.byteOffset, b.byteLength / 2));
+        lame.flush();
+      });
+    };
+    await wasm();
+    await lamejs();
+    const r = {
+      audioSeconds: spoken.seconds,
+      wasm: [] as { wall: number; cpu: number }[],
+      lamejs: [] as { wall: number; cpu: number }[],
+    };
+    for (let i = 0; i < input.reps; i++) {
+      if (i % 2 === 0) {
+        r.wasm.push(await wasm());
+        r.lamejs.push(await lamejs());
+      } else {
+        r.lamejs.push(await lamejs());
+        r.wasm.push(await wasm());
+      }
+    }
+    out[v.id] = r;
+  }
+  return out;
+}
+
+const result =
+  input.mode === "voices"
+    ? await voicesMode()
+    : input.mode === "mp3"
+      ? await mp3Mode()
+      : await asrMode();
 await engines.close();
 childOutput(result);
 process.exit(0);

@@ -1,6 +1,6 @@
 /**
  * The offline speech engines behind the local server: flite and espeak-ng for speech, pocketsphinx
- * for recognition, lamejs/opusscript for encoding and audio-decode for uploads.
+ * for recognition, LAME (WASM) and opusscript for encoding, and audio-decode for uploads.
  */
 
 import { DecodeEngine } from "./codecs/decode-engine.js";

@@ -114,7 +114,8 @@ export interface Engines {
    * first chunk arrives long before the whole text is done.
    */
   synthesize(text: string, options: SynthesisOptions): AsyncIterable<PcmChunk>;
-  createEncoder(options: EncoderOptions): AudioEncoder;
+  /** Asynchronous: an encoder may be a WASM instance that starts on demand. */
+  createEncoder(options: EncoderOptions): Promise<AudioEncoder>;
   /** Decodes wav, mp3, ogg (vorbis/opus), flac or m4a to mono PCM at 16 kHz. */
   decode(audio: Uint8Array): Promise<PcmChunk>;
   /** Open-vocabulary English speech recognition on 16 kHz mono PCM. */

@@ -123,7 +123,7 @@ export function runLiveSession(
       benchmark,
       encoder: benchmark
         ? undefined
-        : ctx.engines.createEncoder({
+        : await ctx.engines.createEncoder({
             format: params.format,
             sampleRate: params.sampleRate,
             mp3Bitrate: params.mp3Bitrate,

@@ -96,10 +96,10 @@ export async function handleTts(
   let firstBytes: Uint8Array;
   try {
     pcm = speak(ctx.engines, speakers, params.text, abort.signal);
-    // Synthesis starts first; the encoder (lamejs takes ~10 ms to set up) is built meanwhile.
+    // Synthesis starts first; the encoder is built (or taken from the idle ones) meanwhile.
     const firstPending = pcm.next();
     try {
-      encoder = ctx.engines.createEncoder({
+      encoder = await ctx.engines.createEncoder({
         format: params.format,
         sampleRate: params.sampleRate,
         mp3Bitrate: params.mp3Bitrate,

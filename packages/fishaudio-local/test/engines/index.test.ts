@@ -175,7 +175,7 @@ describe("createEngines: chunking", () => {
 describe("createEngines: decode (worker thread)", () => {
   it("decodes encoded speech back to 16 kHz and reports bad input as UnsupportedAudioError", async () => {
     const pcm = joinPcm(await speak(TWO_SENTENCES, { engineVoiceId: "flite-rms" }));
-    const enc = engines.createEncoder({ format: "mp3", mp3Bitrate: 64 });
+    const enc = await engines.createEncoder({ format: "mp3", mp3Bitrate: 64 });
     const mp3 = Buffer.concat([enc.write(pcm), enc.end()]);
     const back = await engines.decode(mp3);
     assert.equal(back.sampleRate, 16000);

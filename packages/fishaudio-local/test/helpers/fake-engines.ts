@@ -78,7 +78,7 @@ export class FakeEngines implements Engines {
     }
   }
 
-  createEncoder(options: EncoderOptions): AudioEncoder {
+  async createEncoder(options: EncoderOptions): Promise<AudioEncoder> {
     this.encoders.push(options);
     return new FakeEncoder(options);
   }

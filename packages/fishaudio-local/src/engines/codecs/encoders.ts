@@ -1,6 +1,6 @@
-import { Mp3Encoder } from "@breezystack/lamejs";
 import type { AudioEncoder, EncoderOptions, PcmChunk } from "../types.js";
 import { Conditioner } from "./conditioner.js";
+import { Mp3Encoder } from "./mp3-encoder.js";
 import { OggWriter, opusHead, opusTags } from "./ogg.js";
 import { OpusFrameEncoder } from "./opus-frame-encoder.js";
 import { wavHeader } from "./wav.js";
@@ -28,11 +28,6 @@ function concat(parts: Uint8Array[]): Uint8Array {
 function int16Bytes(samples: Int16Array): Uint8Array {
   // Int16Array is little-endian on every platform Node supports.
   return new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength);
-}
-
-/** lamejs hands back a fresh Int8Array per call: view its bytes instead of copying them one by one. */
-function bytesOf(frames: ArrayBufferView): Uint8Array {
-  return new Uint8Array(frames.buffer, frames.byteOffset, frames.byteLength);
 }
 
 function checkRate(rate: number): number {
@@ -85,11 +80,12 @@ export function opusBitrate(requested: number | undefined): number {
 
 /**
  * A streaming encoder for the requested format; feed PCM at any rate, get bytes back at once.
+ * Asynchronous because the mp3 encoder is a WASM instance, started (or reused) on demand.
  * @example
- * const enc = createEncoder({ format: "mp3", mp3Bitrate: 128 });
+ * const enc = await createEncoder({ format: "mp3", mp3Bitrate: 128 });
  * const bytes = [enc.write(pcm), enc.end()];
  */
-export function createEncoder(options: EncoderOptions): AudioEncoder {
+export async function createEncoder(options: EncoderOptions): Promise<AudioEncoder> {
   const level = {
     ...(options.volumeDb !== undefined ? { volumeDb: options.volumeDb } : {}),
     ...(options.normalize !== undefined ? { normalize: options.normalize } : {}),
@@ -105,7 +101,7 @@ export function createEncoder(options: EncoderOptions): AudioEncoder {
     }
     case "mp3": {
       const rate = mp3SampleRate(options.sampleRate);
-      return new Mp3StreamEncoder(
+      return Mp3Encoder.create(
         new Conditioner({ sampleRate: rate, ...level }),
         rate,
         mp3Bitrate(options.mp3Bitrate),
@@ -157,36 +153,6 @@ class PcmEncoder implements AudioEncoder {
     if (this.headerSent) return body;
     this.headerSent = true;
     return concat([wavHeader(this.rate), body]);
-  }
-}
-
-class Mp3StreamEncoder implements AudioEncoder {
-  readonly contentType = "audio/mpeg";
-  private readonly lame: Mp3Encoder;
-  private done = false;
-
-  constructor(
-    private readonly conditioner: Conditioner,
-    rate: number,
-    kbps: number,
-  ) {
-    this.lame = new Mp3Encoder(1, rate, kbps);
-  }
-
-  write(chunk: PcmChunk): Uint8Array {
-    if (this.done) throw new Error("The encoder has already ended.");
-    const samples = this.conditioner.process(chunk);
-    return samples.length ? bytesOf(this.lame.encodeBuffer(samples)) : new Uint8Array(0);
-  }
-
-  end(): Uint8Array {
-    if (this.done) throw new Error("The encoder has already ended.");
-    this.done = true;
-    const rest = this.conditioner.flush();
-    const parts: Uint8Array[] = [];
-    if (rest.length) parts.push(bytesOf(this.lame.encodeBuffer(rest)));
-    parts.push(bytesOf(this.lame.flush()));
-    return concat(parts);
   }
 }
 

@@ -12,8 +12,8 @@ const JFK = fixture("jfk.wav");
 /** 1 s of a 180 Hz tone at 22.05 kHz (espeak's rate). */
 const SOURCE = tone(180, 1, 22050, 12000);
 
-function encode(options: EncoderOptions): Uint8Array {
-  const enc = createEncoder(options);
+async function encode(options: EncoderOptions): Promise<Uint8Array> {
+  const enc = await createEncoder(options);
   const parts = [enc.write({ samples: SOURCE, sampleRate: 22050 }), enc.end()];
   return Buffer.concat(parts);
 }
@@ -39,7 +39,7 @@ describe("decodeAudio", () => {
   });
 
   it("reads our own placeholder-header WAV output", async () => {
-    const bytes = encode({ format: "wav", sampleRate: 44100 });
+    const bytes = await encode({ format: "wav", sampleRate: 44100 });
     assert.equal(new DataView(bytes.buffer, bytes.byteOffset).getUint32(40, true), 0xffffff00);
     const pcm = await assertTone(bytes, 1, 0.01);
     // Level survives 22.05k -> 44.1k -> 16k.
@@ -47,11 +47,11 @@ describe("decodeAudio", () => {
   });
 
   it("reads mp3", async () => {
-    await assertTone(encode({ format: "mp3", mp3Bitrate: 128 }));
+    await assertTone(await encode({ format: "mp3", mp3Bitrate: 128 }));
   });
 
   it("reads Ogg Opus", async () => {
-    await assertTone(encode({ format: "opus" }), 1, 0.01);
+    await assertTone(await encode({ format: "opus" }), 1, 0.01);
   });
 
   it("reads FLAC", async () => {

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { decodeAudio } from "../../../src/engines/codecs/decode.js";
 import {
@@ -11,13 +12,14 @@ import { oggCrc } from "../../../src/engines/codecs/ogg.js";
 import { parseWav } from "../../../src/engines/codecs/wav.js";
 import { estimatePitch } from "../../../src/engines/signal/pitch.js";
 import type { AudioEncoder, EncoderOptions } from "../../../src/engines/types.js";
+import { fixture } from "../../helpers/fixtures.js";
 import { tone } from "../fixtures.js";
 
 /** 1.5 s of a 200 Hz tone at 16 kHz, fed in 100 ms chunks like engine output. */
 const SOURCE = tone(200, 1.5, 16000, 12000);
 
-function encodeAll(options: EncoderOptions, samples = SOURCE, rate = 16000) {
-  const enc: AudioEncoder = createEncoder(options);
+async function encodeAll(options: EncoderOptions, samples = SOURCE, rate = 16000) {
+  const enc: AudioEncoder = await createEncoder(options);
   const writes: Uint8Array[] = [];
   for (let i = 0; i < samples.length; i += rate / 10) {
     writes.push(enc.write({ samples: samples.subarray(i, i + rate / 10), sampleRate: rate }));
@@ -99,7 +101,7 @@ function oggPages(bytes: Uint8Array): OggPage[] {
 
 describe("createEncoder: wav and pcm", () => {
   it("wav starts with the placeholder header at the default 44.1 kHz and round-trips", async () => {
-    const { bytes, writes, enc } = encodeAll({ format: "wav" });
+    const { bytes, writes, enc } = await encodeAll({ format: "wav" });
     assert.equal(enc.contentType, "audio/wav");
     assert.ok(writes[0]!.length > 44, "first write already carries header and audio");
     const v = new DataView(bytes.buffer);
@@ -116,40 +118,40 @@ describe("createEncoder: wav and pcm", () => {
     assert.ok(worst < 30, `max deviation ${worst}`);
   });
 
-  it("wav with no audio is still a header", () => {
-    const enc = createEncoder({ format: "wav", sampleRate: 8000 });
+  it("wav with no audio is still a header", async () => {
+    const enc = await createEncoder({ format: "wav", sampleRate: 8000 });
     const out = enc.end();
     assert.equal(out.length, 44);
     assert.equal(new DataView(out.buffer).getUint32(24, true), 8000);
   });
 
-  it("pcm is headerless s16le at the requested rate", () => {
-    const { bytes, enc } = encodeAll({ format: "pcm", sampleRate: 16000 });
+  it("pcm is headerless s16le at the requested rate", async () => {
+    const { bytes, enc } = await encodeAll({ format: "pcm", sampleRate: 16000 });
     assert.equal(enc.contentType, "application/octet-stream");
     assert.equal(bytes.length, SOURCE.length * 2);
     const samples = new Int16Array(bytes.buffer, bytes.byteOffset, bytes.length / 2);
     assert.deepEqual(samples, SOURCE);
   });
 
-  it("rejects bad sample rates and formats with clear errors", () => {
-    assert.throws(() => createEncoder({ format: "wav", sampleRate: 100 }), /sample_rate must be/);
-    assert.throws(
-      () => createEncoder({ format: "flac" as "wav" }),
+  it("rejects bad sample rates and formats with clear errors", async () => {
+    await assert.rejects(createEncoder({ format: "wav", sampleRate: 100 }), /sample_rate must be/);
+    await assert.rejects(
+      createEncoder({ format: "flac" as "wav" }),
       /Unsupported audio format "flac"/,
     );
-    assert.throws(() => createEncoder({ format: "mp3", mp3Bitrate: -5 }), /mp3_bitrate/);
-    assert.throws(() => createEncoder({ format: "opus", opusBitrate: 0 }), /opus_bitrate/);
+    await assert.rejects(createEncoder({ format: "mp3", mp3Bitrate: -5 }), /mp3_bitrate/);
+    await assert.rejects(createEncoder({ format: "opus", opusBitrate: 0 }), /opus_bitrate/);
   });
 
-  it("refuses writes after end()", () => {
-    const enc = createEncoder({ format: "pcm" });
+  it("refuses writes after end()", async () => {
+    const enc = await createEncoder({ format: "pcm" });
     enc.end();
     assert.throws(() => enc.write({ samples: SOURCE, sampleRate: 16000 }), /already ended/);
   });
 });
 
 describe("createEncoder: mp3", () => {
-  it("maps requested rates and bitrates onto what MP3 offers", () => {
+  it("maps requested rates and bitrates onto what MP3 offers", async () => {
     assert.equal(mp3SampleRate(undefined), 44100);
     assert.equal(mp3SampleRate(16000), 32000);
     assert.equal(mp3SampleRate(24000), 32000);
@@ -168,7 +170,7 @@ describe("createEncoder: mp3", () => {
     [128, 32000],
   ] as const) {
     it(`writes ${kbps} kbps CBR frames at ${rate} Hz that decode back to the tone`, async () => {
-      const { bytes, enc } = encodeAll({ format: "mp3", mp3Bitrate: kbps, sampleRate: rate });
+      const { bytes, enc } = await encodeAll({ format: "mp3", mp3Bitrate: kbps, sampleRate: rate });
       assert.equal(enc.contentType, "audio/mpeg");
       const frames = mp3Frames(bytes);
       assert.ok(frames.length > 30);
@@ -183,14 +185,71 @@ describe("createEncoder: mp3", () => {
     });
   }
 
-  it("returns bytes during the stream, not only at the end", () => {
-    const { writes } = encodeAll({ format: "mp3" });
+  it("returns bytes during the stream, not only at the end", async () => {
+    const { writes } = await encodeAll({ format: "mp3" });
     assert.ok(writes.slice(0, 5).some((w) => w.length > 0));
+  });
+
+  it("encodes real speech that decodes back to the same waveform", async () => {
+    const speech = parseWav(readFileSync(fixture("jfk.wav")));
+    const { bytes } = await encodeAll({ format: "mp3" }, speech.samples, speech.sampleRate);
+    mp3Frames(bytes);
+    const back = await decodeAudio(bytes);
+    assert.equal(back.sampleRate, 16000);
+    const seconds = speech.samples.length / speech.sampleRate;
+    assert.ok(Math.abs(back.samples.length / 16000 - seconds) < 0.1, `${back.samples.length}`);
+    // The decoder's and encoder's delays shift the audio by some samples: find the shift that
+    // lines the two up best, then the decoded speech must follow the original closely.
+    const original = speech.sampleRate === 16000 ? speech.samples : undefined;
+    assert.ok(original, "jfk.wav is 16 kHz");
+    let best = { lag: 0, corr: -1 };
+    for (let lag = 0; lag <= 3000; lag++) {
+      const corr = correlation(original, back.samples, lag);
+      if (corr > best.corr) best = { lag, corr };
+    }
+    assert.ok(best.corr > 0.95, `correlation ${best.corr.toFixed(3)} at lag ${best.lag}`);
+  });
+
+  it("gives the same bytes whether encoders run interleaved, alone, or reused", async () => {
+    const other = tone(330, 1.5, 16000, 9000);
+    const alone = (await encodeAll({ format: "mp3" })).bytes;
+    // Two live encoders fed in turn, then each finished: no shared state between them.
+    const a = await createEncoder({ format: "mp3" });
+    const b = await createEncoder({ format: "mp3" });
+    const outA: Uint8Array[] = [];
+    const outB: Uint8Array[] = [];
+    for (let i = 0; i < SOURCE.length; i += 1600) {
+      outA.push(a.write({ samples: SOURCE.subarray(i, i + 1600), sampleRate: 16000 }));
+      outB.push(b.write({ samples: other.subarray(i, i + 1600), sampleRate: 16000 }));
+    }
+    outA.push(a.end());
+    outB.push(b.end());
+    assert.deepEqual(Buffer.concat(outA), Buffer.from(alone));
+    assert.notDeepEqual(Buffer.concat(outB), Buffer.from(alone));
+    // Finished encoders are reused: a reused one starts from a clean state.
+    const again = (await encodeAll({ format: "mp3" })).bytes;
+    assert.deepEqual(Buffer.from(again), Buffer.from(alone));
   });
 });
 
+/** Normalised correlation of `a` with `b` shifted left by `lag` samples, over their overlap. */
+function correlation(a: Int16Array, b: Int16Array, lag: number): number {
+  const n = Math.min(a.length, b.length - lag);
+  let ab = 0;
+  let aa = 0;
+  let bb = 0;
+  for (let i = 0; i < n; i++) {
+    const x = a[i]!;
+    const y = b[i + lag]!;
+    ab += x * y;
+    aa += x * x;
+    bb += y * y;
+  }
+  return ab / Math.sqrt(aa * bb || 1);
+}
+
 describe("createEncoder: opus", () => {
-  it("accepts opus bitrates in kbps, bps or -1000 (auto)", () => {
+  it("accepts opus bitrates in kbps, bps or -1000 (auto)", async () => {
     assert.equal(opusBitrate(undefined), -1000);
     assert.equal(opusBitrate(-1000), -1000);
     assert.equal(opusBitrate(24), 24000);
@@ -199,7 +258,7 @@ describe("createEncoder: opus", () => {
   });
 
   it("writes a valid Ogg Opus stream: headers, CRCs, granules, EOS", async () => {
-    const { bytes, writes, enc } = encodeAll({ format: "opus", opusBitrate: 32 });
+    const { bytes, writes, enc } = await encodeAll({ format: "opus", opusBitrate: 32 });
     assert.equal(enc.contentType, "audio/ogg");
     assert.ok(writes[0]!.length > 0, "headers go out with the first write");
     const pages = oggPages(bytes);
@@ -229,16 +288,16 @@ describe("createEncoder: opus", () => {
     assert.ok(hz !== undefined && Math.abs(hz - 200) < 5, `pitch ${hz}`);
   });
 
-  it("encodes at the chosen bitrate (higher bitrate, bigger file)", () => {
-    const small = encodeAll({ format: "opus", opusBitrate: 24 }).bytes.length;
-    const big = encodeAll({ format: "opus", opusBitrate: 64000 }).bytes.length;
+  it("encodes at the chosen bitrate (higher bitrate, bigger file)", async () => {
+    const small = (await encodeAll({ format: "opus", opusBitrate: 24 })).bytes.length;
+    const big = (await encodeAll({ format: "opus", opusBitrate: 64000 })).bytes.length;
     assert.ok(small < big * 0.6, `${small} vs ${big}`);
     // ~24 kbps for 1.5 s is about 4.5 kB of audio plus headers.
     assert.ok(small > 3000 && small < 7000, `${small} bytes`);
   });
 
-  it("an empty stream is still a valid file with an EOS page", () => {
-    const enc = createEncoder({ format: "opus" });
+  it("an empty stream is still a valid file with an EOS page", async () => {
+    const enc = await createEncoder({ format: "opus" });
     const pages = oggPages(enc.end());
     assert.equal(pages.length, 3);
     assert.equal(pages[2]!.flags & 0x04, 0x04);

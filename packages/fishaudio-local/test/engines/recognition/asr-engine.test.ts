@@ -93,7 +93,7 @@ describe("transcribe (pocketsphinx)", () => {
     const a = await speech(first!);
     const b = await speech(second!);
     // Through the wav encoder at 44.1 kHz, then back in as 44.1 kHz PCM.
-    const enc = engines.createEncoder({ format: "wav", sampleRate: 44100 });
+    const enc = await engines.createEncoder({ format: "wav", sampleRate: 44100 });
     const wav = Buffer.concat([enc.write(a), enc.end()]);
     const at44k = {
       samples: new Int16Array(wav.buffer.slice(wav.byteOffset + 44, wav.byteOffset + wav.length)),
