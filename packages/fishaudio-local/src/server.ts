@@ -41,6 +41,11 @@ export interface StartServerOptions {
   asrDurationUnit?: "seconds" | "milliseconds";
   /** Receives log lines (requests, errors); silent by default. Keys are never logged. */
   logger?: Logger;
+  /**
+   * Start every engine at once (default true), so no request waits for one; false starts each
+   * engine on its first use (a one-shot command that needs one voice).
+   */
+  warmEngines?: boolean;
 }
 
 /** A running local server. */
@@ -94,12 +99,13 @@ export interface LocalServer {
 
 async function loadEngines(
   option: StartServerOptions["engines"],
+  warm: boolean,
 ): Promise<{ engines: Engines; owned: boolean }> {
   if (typeof option === "function") return { engines: await option(), owned: true };
   if (option) return { engines: option, owned: false };
   // Loaded lazily so that servers with injected engines never load the real ones.
   const { createEngines } = await import("./engines/index.js");
-  return { engines: await createEngines(), owned: true };
+  return { engines: await createEngines({ warm }), owned: true };
 }
 
 /**
@@ -136,7 +142,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Loc
 
   let loaded: { engines: Engines; owned: boolean };
   try {
-    loaded = await loadEngines(options.engines);
+    loaded = await loadEngines(options.engines, options.warmEngines ?? true);
   } catch (error) {
     db.close();
     if (temporary) rmSync(dataDir, { recursive: true, force: true });

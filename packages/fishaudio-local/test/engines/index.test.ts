@@ -251,3 +251,28 @@ describe("createEngines: close", () => {
     assert.equal(e.internals.decoder.pool.helpers().length, 0);
   });
 });
+
+describe("createEngines: lazy start", () => {
+  it("with warm: false starts no helper until a request, then only the one it needs", async () => {
+    const e = await createEngines({ warm: false });
+    const started = () => ({
+      flite: e.internals.flite.pool.started,
+      espeak: e.internals.espeak.pool.started,
+      asr: e.internals.asr.pool.started,
+      decoder: e.internals.decoder.pool.started,
+    });
+    try {
+      assert.deepEqual(started(), { flite: 0, espeak: 0, asr: 0, decoder: 0 });
+      const chunks: PcmChunk[] = [];
+      for await (const c of e.synthesize("Hello from Fish Audio.", {
+        voice: { engineVoiceId: "flite-rms" },
+      }))
+        chunks.push(c);
+      const pcm = joinPcm(chunks);
+      assert.ok(rms(pcm.samples) > 300, "it spoke");
+      assert.deepEqual(started(), { flite: 1, espeak: 0, asr: 0, decoder: 0 });
+    } finally {
+      await e.close();
+    }
+  });
+});

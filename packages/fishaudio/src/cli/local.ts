@@ -24,6 +24,8 @@ export interface LocalServerOptions {
   apiKey?: string;
   /** Receives one log line per request. */
   logger?: (line: string) => void;
+  /** false: start each engine on first use rather than all at start (one-shot commands). */
+  warmEngines?: boolean;
 }
 
 type StartServer = (options: LocalServerOptions) => Promise<LocalServer>;

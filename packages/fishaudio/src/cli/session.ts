@@ -34,7 +34,13 @@ const CLOUD_URL = "https://api.fish.audio";
 export async function connect(values: Values, ctx: RunContext): Promise<Session> {
   if (flag(values, "local")) {
     const dataDir = str(values, "data-dir") ?? defaultDataDir();
-    const server: LocalServer = await startLocalServer({ host: "127.0.0.1", port: 0, dataDir });
+    // One command needs one voice and one encoder: engines start on first use, not all at once.
+    const server: LocalServer = await startLocalServer({
+      host: "127.0.0.1",
+      port: 0,
+      dataDir,
+      warmEngines: false,
+    });
     ctx.cleanups.push(() => server.close());
     ctx.errors.baseUrl = server.url;
     ctx.errors.local = true;
