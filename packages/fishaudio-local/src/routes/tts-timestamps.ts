@@ -131,7 +131,7 @@ export async function handleTtsWithTimestamp(
     const firstPending = timed.next();
     try {
       builder = new EventBuilder(
-        ctx.engines.createEncoder({
+        await ctx.engines.createEncoder({
           format: params.format,
           sampleRate: params.sampleRate,
           mp3Bitrate: params.mp3Bitrate,
