@@ -101,11 +101,7 @@ export async function createEncoder(options: EncoderOptions): Promise<AudioEncod
     }
     case "mp3": {
       const rate = mp3SampleRate(options.sampleRate);
-      return Mp3Encoder.create(
-        new Conditioner({ sampleRate: rate, ...level }),
-        rate,
-        mp3Bitrate(options.mp3Bitrate),
-      );
+      return Mp3Encoder.create(rate, mp3Bitrate(options.mp3Bitrate), level);
     }
     case "opus": {
       const requestedRate = checkRate(options.sampleRate ?? OPUS_RATE);

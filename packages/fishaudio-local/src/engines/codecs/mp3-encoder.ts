@@ -3,12 +3,17 @@
  * the pure-JS lamejs port it replaced, which cost more than synthesis itself and capped how many
  * listeners two cores could serve. Each encoder is a WASM instance of its own; finished ones are
  * kept and reconfigured for the next stream (the library resets an encoder on `configure`).
+ *
+ * LAME also resamples: it is configured at the rate of the first audio it gets, and resamples to
+ * the output rate itself (compiled code, no JIT warm-up, cheaper than the JS resampler). Audio at
+ * another rate later in the stream (a second speaker's engine) is brought to the first rate by
+ * the conditioner.
  */
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import type { WasmMediaEncoder } from "wasm-media-encoders";
 import type { AudioEncoder, PcmChunk } from "../types.js";
-import type { Conditioner } from "./conditioner.js";
+import { Conditioner } from "./conditioner.js";
 
 type Lame = WasmMediaEncoder<"audio/mpeg">;
 type CbrKbps = 64 | 128 | 192;
@@ -35,48 +40,63 @@ async function newLame(): Promise<Lame> {
   return createEncoder("audio/mpeg", module as Parameters<typeof createEncoder>[1]);
 }
 
+/** Gain and loudness options, as the conditioner takes them. */
+export interface Mp3Level {
+  volumeDb?: number;
+  normalize?: boolean;
+}
+
 /**
- * A streaming MP3 encoder: constant bitrate, mono, `rate` Hz out; resampling and level are the
- * conditioner's.
- * @example const enc = await Mp3Encoder.create(new Conditioner({ sampleRate: 44100 }), 44100, 128);
+ * A streaming MP3 encoder: constant bitrate, mono, `rate` Hz out.
+ * @example const enc = await Mp3Encoder.create(44100, 128, {}); enc.write(pcm); enc.end();
  */
 export class Mp3Encoder implements AudioEncoder {
   readonly contentType = "audio/mpeg";
+  private conditioner: Conditioner | undefined;
   private scratch = new Float32Array(4096);
   private done = false;
 
   private constructor(
-    private readonly conditioner: Conditioner,
     private readonly lame: Lame,
+    private readonly rate: number,
+    private readonly kbps: number,
+    private readonly level: Mp3Level,
   ) {}
 
-  /** Takes an idle instance or starts one, configured for this stream. */
-  static async create(conditioner: Conditioner, rate: number, kbps: number): Promise<Mp3Encoder> {
-    const lame = idle.pop() ?? (await newLame());
-    lame.configure({
-      channels: 1,
-      sampleRate: rate,
-      bitrate: kbps as CbrKbps,
-      outputSampleRate: rate as Mp3Rate,
-    });
-    return new Mp3Encoder(conditioner, lame);
+  /** Takes an idle instance or starts one; it is configured when the first audio arrives. */
+  static async create(rate: number, kbps: number, level: Mp3Level): Promise<Mp3Encoder> {
+    return new Mp3Encoder(idle.pop() ?? (await newLame()), rate, kbps, level);
   }
 
   write(chunk: PcmChunk): Uint8Array {
     if (this.done) throw new Error("The encoder has already ended.");
-    return this.encode(this.conditioner.process(chunk));
+    if (chunk.samples.length === 0) return new Uint8Array(0);
+    return this.encode(this.start(chunk.sampleRate).process(chunk));
   }
 
   end(): Uint8Array {
     if (this.done) throw new Error("The encoder has already ended.");
     this.done = true;
-    const rest = this.encode(this.conditioner.flush());
+    const rest = this.encode(this.start(this.rate).flush());
     const tail = this.lame.finalize();
     const out = new Uint8Array(rest.length + tail.length);
     out.set(rest, 0);
     out.set(tail, rest.length);
     if (idle.length < IDLE_KEPT) idle.push(this.lame);
     return out;
+  }
+
+  /** Configures LAME for input at `inRate` on first use; the conditioner keeps that rate. */
+  private start(inRate: number): Conditioner {
+    if (this.conditioner) return this.conditioner;
+    this.lame.configure({
+      channels: 1,
+      sampleRate: inRate,
+      bitrate: this.kbps as CbrKbps,
+      outputSampleRate: this.rate as Mp3Rate,
+    });
+    this.conditioner = new Conditioner({ sampleRate: inRate, ...this.level });
+    return this.conditioner;
   }
 
   private encode(samples: Int16Array): Uint8Array {
