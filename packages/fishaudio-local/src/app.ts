@@ -81,7 +81,7 @@ export function createRequestHandler(ctx: ServerContext) {
     if (req.method === "OPTIONS") {
       res.writeHead(204, {
         "Access-Control-Allow-Methods": "GET, POST, PATCH, DELETE, OPTIONS",
-        "Access-Control-Allow-Headers": "Authorization, Content-Type, model, traceparent",
+        "Access-Control-Allow-Headers": allowedHeaders(req),
         "Access-Control-Max-Age": "600",
       });
       res.end();
@@ -105,6 +105,19 @@ export function createRequestHandler(ctx: ServerContext) {
       if (!req.complete) lingerThenClose(req, ctx.maxBodyBytes);
     });
   };
+}
+
+/** Every header the SDK sends (Firefox lists User-Agent in preflights), plus any the page asks for. */
+const SDK_HEADERS = ["Authorization", "Content-Type", "model", "traceparent", "User-Agent"];
+
+function allowedHeaders(req: IncomingMessage): string {
+  const asked = String(req.headers["access-control-request-headers"] ?? "")
+    .split(",")
+    .map((name) => name.trim())
+    .filter((name) => /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name));
+  const names = new Map(SDK_HEADERS.map((name) => [name.toLowerCase(), name]));
+  for (const name of asked) if (!names.has(name.toLowerCase())) names.set(name.toLowerCase(), name);
+  return [...names.values()].join(", ");
 }
 
 /**
@@ -178,7 +191,10 @@ export function createUpgradeHandler(ctx: ServerContext, wss: WebSocketServer) {
         route.session(ctx, ws, req, principal);
       });
     } catch (error) {
-      rejectUpgrade(socket, errorResponse(ctx, error));
+      const failure = errorResponse(ctx, error);
+      // Never the key: the path, the status and the server's own message only.
+      ctx.log(`WS ${req.url?.split("?")[0]} refused ${failure.status} ${failure.message}`);
+      rejectUpgrade(socket, failure);
     }
   };
 }
