@@ -2,6 +2,7 @@ import { AudioStream } from "../core/audio-stream.js";
 import { APIUserAbortError, ValidationError, WebSocketError } from "../core/error.js";
 import { encodeInputItem, type LiveInputItem, STOP_FRAME } from "./frames.js";
 import { AudioReceiver, DEFAULT_MAX_QUEUED_BYTES } from "./receiver.js";
+import { type CreditProbe, explainFailedUpgrade } from "./refusal.js";
 import {
   CLOSED,
   connect,
@@ -40,6 +41,11 @@ export interface LiveSessionOptions {
   maxBufferedSendBytes?: number;
   /** Milliseconds to wait for the closing handshake before dropping the socket (default 2 000). */
   closeTimeout?: number;
+  /**
+   * Asks the API over HTTP with the same key when the upgrade fails and the WebSocket hides
+   * the status (Node 22+, Bun, Deno), so that a bad key is an AuthenticationError everywhere.
+   */
+  probe?: CreditProbe;
   /** The WebSocket class to use instead of `ws` / the global one (tests, custom agents). */
   WebSocket?: WebSocketConstructor;
 }
@@ -156,6 +162,9 @@ export class LiveSession implements AsyncIterator<Uint8Array> {
       connectTimeout: options.connectTimeout ?? DEFAULTS.connectTimeout,
       signal: options.signal,
       cancel: this.#cancelConnect.signal,
+      ...(options.probe
+        ? { explain: (failure) => explainFailedUpgrade(failure, options.url, options.probe!) }
+        : {}),
     });
     this.#ws = ws;
     this.#extras = nodeExtras(ws);

@@ -1,4 +1,5 @@
-import { APIError, APIUserAbortError, FishAudioError, WebSocketError } from "../core/error.js";
+import { APIUserAbortError, FishAudioError, WebSocketError } from "../core/error.js";
+import { refusedUpgrade } from "./refusal.js";
 
 /**
  * The part of a WebSocket the SDK relies on. Both the `ws` package's WebSocket and the WHATWG
@@ -157,6 +158,11 @@ export interface ConnectOptions {
   signal: AbortSignal | undefined;
   /** The SDK's own reason to give up (the reader left); rejects like an abort. */
   cancel?: AbortSignal;
+  /**
+   * Turns a failed upgrade whose HTTP status the implementation hides (WHATWG WebSocket) into
+   * the error to report; see `explainFailedUpgrade`.
+   */
+  explain?: (failure: WebSocketError) => Promise<Error>;
 }
 
 /**
@@ -228,16 +234,28 @@ export function connect(options: ConnectOptions): Promise<OpenSocket> {
       reject(error);
     };
     const onOpen = () => settle(undefined);
+    // The upgrade failed without a status: find out why before reporting (once).
+    let explaining = false;
+    const fail = (failure: WebSocketError) => {
+      if (settled || explaining) return;
+      if (!options.explain) {
+        settle(failure);
+        return;
+      }
+      explaining = true;
+      clearTimeout(timer);
+      options.explain(failure).then(settle, () => settle(failure));
+    };
     const onError = (event: { error?: unknown; message?: unknown }) => {
       const cause = event?.error ?? event;
-      settle(
+      fail(
         new WebSocketError(`Could not connect to ${url}: ${errorText(cause)}`, {
           cause,
         }),
       );
     };
     const onClose = (event: { code?: number; reason?: string }) => {
-      settle(
+      fail(
         new WebSocketError(
           `The WebSocket to ${url} closed before the upgrade completed (code ${event?.code ?? "unknown"}). ` +
             "Check the URL, the API key and that the server speaks /v1/tts/live.",
@@ -333,7 +351,7 @@ function upgradeRefused(url: string, response: IncomingResponse, text: string): 
   } catch {
     // Not JSON: keep the text, APIError shows it as the message.
   }
-  if (status >= 400) return APIError.generate(status, body, headers);
+  if (status >= 400) return refusedUpgrade(status, body, headers);
   const statusText = response.statusMessage ? ` ${response.statusMessage}` : "";
   return new WebSocketError(
     `The server answered the WebSocket upgrade to ${url} with HTTP ${status}${statusText} instead of 101 Switching Protocols.`,

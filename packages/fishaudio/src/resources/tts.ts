@@ -142,6 +142,12 @@ export class TTS extends APIResource {
       signal: params.signal,
       // The upgrade response plays the part of HTTP's response headers: same bound.
       connectTimeout: this._client.timeout,
+      // Where the WebSocket hides why the upgrade failed, one HTTP call on the same key tells.
+      probe: () =>
+        this._client.requestJSON(
+          { method: "GET", path: "/wallet/self/api-credit" },
+          { maxRetries: 0, signal: params.signal },
+        ),
     };
     const headers = () => this._client.buildHeaders({ model });
     if (referencesAreBytes(resolved.references)) {
