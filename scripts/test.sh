@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The one test entry point: `npm test` (fast suite) and `npm run test:stress` (slow suite).
+# The one test entry point: `npm test` (fast suite), `npm run test:stress` (slow suite) and
+# `npm run test:matrix` (the SDK on every runtime and browser).
 # Lint, types and packaging are part of the test: a green run means all of them hold.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,10 +15,17 @@ if [ "$mode" = "fast" ]; then
   npm run typecheck
   npm run build
   npm run check:package
-  files=$(find packages scripts -path '*/node_modules' -prune -o -path '*/test/*' -name '*.test.ts' -not -path '*/test/stress/*' -print | sort)
+  files=$(find packages scripts -path '*/node_modules' -prune -o -path '*/test/*' -name '*.test.ts' -not -path '*/test/stress/*' -not -path '*/test/runtimes/*' -print | sort)
+elif [ "$mode" = "matrix" ]; then
+  # The SDK on every runtime and in browsers (installs the runtimes from npm on first use).
+  files=$(find packages -path '*/node_modules' -prune -o -path '*/test/runtimes/*' -name '*.test.ts' -print | sort)
 else
   files=$(find packages -path '*/node_modules' -prune -o -path '*/test/stress/*' -name '*.test.ts' -print | sort)
 fi
+
+# Per test file; the matrix file runs nine runtimes one after another.
+timeout=300000
+[ "$mode" = "matrix" ] && timeout=3600000
 
 if [ -z "$files" ]; then
   echo "no test files found for mode $mode" >&2
@@ -28,4 +36,4 @@ fi
 # their TypeScript sources); the CLI and packaging tests use the built dist/ on purpose.
 # shellcheck disable=SC2086
 NO_COLOR=1 exec node --conditions=fishaudio-source --import tsx --test \
-  --test-concurrency=2 --test-timeout=300000 --test-reporter=spec $files
+  --test-concurrency=2 --test-timeout="$timeout" --test-reporter=spec $files
