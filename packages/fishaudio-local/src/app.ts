@@ -192,8 +192,8 @@ export function createUpgradeHandler(ctx: ServerContext, wss: WebSocketServer) {
       });
     } catch (error) {
       const failure = errorResponse(ctx, error);
-      // Never the key: the path, the status and the server's own message only.
-      ctx.log(`WS ${req.url?.split("?")[0]} refused ${failure.status} ${failure.message}`);
+      // The path and the status only: auth messages quote the header's shape, never log them.
+      ctx.log(`WS ${req.url?.split("?")[0]} refused ${failure.status}`);
       rejectUpgrade(socket, failure);
     }
   };

@@ -30,16 +30,16 @@ describe("WS /v1/tts/live refusals", () => {
     });
   }
 
-  it("logs 401 and 402 with the path and the server's message, without the key", async () => {
+  it("logs 401 and 402 with the path and the status, without the key", async () => {
     const wrongKey = "wrong-key-0123456789";
     assert.equal(await upgrade(wrongKey), 401);
     const broke = t.server.createUser({ credits: 0 });
     assert.equal(await upgrade(broke.apiKey), 402);
     const refusals = lines.filter((line) => line.startsWith("WS /v1/tts/live refused"));
     assert.equal(refusals.length, 2, lines.join("\n"));
-    assert.match(refusals[0]!, /^WS \/v1\/tts\/live refused 401 \S/);
-    assert.match(refusals[1]!, /^WS \/v1\/tts\/live refused 402 Insufficient API credit/);
+    assert.deepEqual(refusals, ["WS /v1/tts/live refused 401", "WS /v1/tts/live refused 402"]);
     const all = lines.join("\n");
+    assert.equal(/Bearer\s+\S/.test(all), false);
     assert.equal(all.includes(wrongKey), false);
     assert.equal(all.includes(broke.apiKey), false);
   });
