@@ -1,3 +1,8 @@
+/**
+ * How bytes arrive in each body encoding. Every other field is checked against the published
+ * schema (schema/validate.ts); a file is decoding, not validation: a file part in a form, msgpack
+ * bin, or base64 text in JSON.
+ */
 import { HttpError } from "./errors.js";
 import type { FieldBag, FieldValue } from "./forms.js";
 
@@ -7,59 +12,6 @@ function values(bag: FieldBag, name: string): FieldValue[] {
 
 function invalid(name: string, expected: string): HttpError {
   return new HttpError(422, `Field '${name}' must be ${expected}`);
-}
-
-/**
- * A single optional text field; `null`/absent gives undefined, a non-string gives 422.
- * @example const title = textField(bag, "title");
- */
-export function textField(bag: FieldBag, name: string): string | undefined {
-  const list = values(bag, name);
-  if (list.length === 0) return undefined;
-  if (list.length > 1) throw invalid(name, "a single string, not a list");
-  const value = list[0];
-  if (typeof value !== "string") throw invalid(name, "a string");
-  return value;
-}
-
-/**
- * A list of strings sent as repeated fields, an array, or one comma-joined string.
- * `split` decides whether a single comma-joined value is taken apart.
- * @example const tags = listField(bag, "tags", () => true);
- */
-export function listField(
-  bag: FieldBag,
-  name: string,
-  split: (parts: string[]) => boolean,
-): string[] | undefined {
-  const raw = bag.fields.get(name);
-  if (raw === undefined) return undefined;
-  const list = raw.filter((v) => v !== null && v !== undefined);
-  if (list.some((v) => typeof v !== "string")) throw invalid(name, "a string or a list of strings");
-  const strings = list as string[];
-  if (strings.length === 1) {
-    const parts = strings[0]!.split(",").map((p) => p.trim());
-    if (parts.length > 1 && split(parts)) return parts.filter((p) => p.length > 0);
-  }
-  return strings;
-}
-
-/**
- * An optional boolean: true/false values, or the strings "true"/"false"/"1"/"0".
- * @example const enhance = boolField(bag, "enhance_audio_quality");
- */
-export function boolField(bag: FieldBag, name: string): boolean | undefined {
-  const list = values(bag, name);
-  if (list.length === 0) return undefined;
-  const value = list[0];
-  if (typeof value === "boolean") return value;
-  if (typeof value === "number" && (value === 0 || value === 1)) return value === 1;
-  if (typeof value === "string") {
-    const lower = value.trim().toLowerCase();
-    if (lower === "true" || lower === "1") return true;
-    if (lower === "false" || lower === "0") return false;
-  }
-  throw invalid(name, "a boolean (true or false)");
 }
 
 /**

@@ -3,9 +3,16 @@ import { decodeUpload } from "../audio/upload.js";
 import type { ServerContext } from "../context.js";
 import { declaredEncoding, readFields } from "../http/decode.js";
 import { HttpError, sendJson } from "../http/errors.js";
-import { boolField, fileField, textField } from "../http/fields.js";
 import { asrCost } from "../pricing.js";
+import { validateFields } from "../schema/validate.js";
 import type { Principal } from "../store/accounts.js";
+
+/** POST /v1/asr's body, as the schema types it. */
+interface AsrFields {
+  audio: Uint8Array;
+  language?: string;
+  ignore_timestamps?: boolean;
+}
 
 /** POST /v1/asr: msgpack or multipart audio in, `{text, duration, segments}` out. */
 export async function handleAsr(
@@ -21,13 +28,15 @@ export async function handleAsr(
     );
   }
   const bag = await readFields(req, ["multipart", "msgpack"], ctx.maxBodyBytes);
-  const audios = fileField(bag, "audio");
-  if (audios.length === 0) throw new HttpError(422, "Field 'audio' (the audio file) is required");
-  if (audios.length > 1) throw new HttpError(422, "Send exactly one 'audio' file per request");
-  const audio = audios[0]!;
+  // The schema's single `audio` would only say "must be binary data" to a repeated file part.
+  if ((bag.fields.get("audio") ?? []).length > 1) {
+    throw new HttpError(422, "Send exactly one 'audio' file per request");
+  }
+  const body = validateFields<AsrFields>("post /v1/asr", bag, ["audio"]);
+  const audio = body.audio;
   if (audio.length === 0) throw new HttpError(400, "The 'audio' file is empty");
-  const language = textField(bag, "language")?.trim() || undefined;
-  const ignoreTimestamps = boolField(bag, "ignore_timestamps") ?? true;
+  const language = body.language?.trim() || undefined;
+  const ignoreTimestamps = body.ignore_timestamps ?? true;
 
   const pcm = await decodeUpload(ctx, audio, "audio");
   const seconds = pcm.samples.length / pcm.sampleRate;

@@ -4,10 +4,17 @@ import type { ServerContext } from "../context.js";
 import { readFields } from "../http/decode.js";
 import { HttpError, sendJson } from "../http/errors.js";
 import type { FieldBag } from "../http/forms.js";
+import { validateFields, validateQuery } from "../schema/validate.js";
 import type { Principal } from "../store/accounts.js";
 import { BENCHMARK_VOICE_ID } from "../tts/benchmark.js";
 import { visibleVoice } from "../tts/voice-plan.js";
-import { buildNewVoice, parseVoicePatch } from "../voices/create.js";
+import {
+  buildNewVoice,
+  type NewVoiceFields,
+  parseVoicePatch,
+  VOICE_FILES,
+  type VoicePatchFields,
+} from "../voices/create.js";
 import {
   benchmarkVoiceEntity,
   engineVoiceEntity,
@@ -15,38 +22,24 @@ import {
   storedVoiceEntity,
 } from "../voices/entity.js";
 
-const SORTS = new Set(["score", "task_count", "created_at"]);
 const BODY_ENCODINGS = ["multipart", "urlencoded", "json", "msgpack"] as const;
 
-function intParam(url: URL, name: string, fallback: number, min: number, max: number): number {
-  const raw = url.searchParams.get(name);
-  if (raw === null || raw === "") return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new HttpError(
-      422,
-      `Query parameter '${name}' must be an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`,
-    );
-  }
-  return value;
+/** GET /model's query, as the schema types it (validate.ts). */
+interface ListQuery {
+  page_size?: number;
+  page_number?: number;
+  self?: boolean;
+  sort_by?: "score" | "task_count" | "created_at";
+  title?: string;
+  tag?: string[];
+  language?: string[];
+  title_language?: string[];
+  author_id?: string;
 }
 
-function boolParam(url: URL, name: string): boolean {
-  const raw = url.searchParams.get(name);
-  if (raw === null || raw === "") return false;
-  const lower = raw.toLowerCase();
-  if (lower === "true" || lower === "1") return true;
-  if (lower === "false" || lower === "0") return false;
-  throw new HttpError(
-    422,
-    `Query parameter '${name}' must be true or false, got ${JSON.stringify(raw)}`,
-  );
-}
-
-/** Repeated (`tag=a&tag=b`) and comma-joined (`tag=a,b`) values alike. */
-function listParam(url: URL, name: string): string[] {
-  return url.searchParams
-    .getAll(name)
+/** Repeated (`tag=a&tag=b`) and comma-joined (`tag=a,b`) values alike, as the SDKs send both. */
+function listOf(values: string[] | undefined): string[] {
+  return (values ?? [])
     .flatMap((v) => v.split(","))
     .map((v) => v.trim())
     .filter((v) => v !== "");
@@ -66,22 +59,17 @@ export function handleListModels(
   principal: Principal,
   url: URL,
 ): void {
-  const pageSize = intParam(url, "page_size", 10, 1, 100);
-  const pageNumber = intParam(url, "page_number", 1, 1, 1_000_000);
-  const selfOnly = boolParam(url, "self");
-  const sortBy = url.searchParams.get("sort_by") || "score";
-  if (!SORTS.has(sortBy)) {
-    throw new HttpError(
-      422,
-      `Query parameter 'sort_by' must be score, task_count or created_at, got ${JSON.stringify(sortBy)}`,
-    );
-  }
-  const title = url.searchParams.get("title")?.trim().toLowerCase() ?? "";
-  const tags = listParam(url, "tag").map((t) => t.toLowerCase());
-  const languages = [...listParam(url, "language"), ...listParam(url, "title_language")].map((l) =>
+  const query = validateQuery("get /model", url) as ListQuery;
+  const pageSize = query.page_size ?? 10;
+  const pageNumber = query.page_number ?? 1;
+  const selfOnly = query.self ?? false;
+  const sortBy = query.sort_by ?? "score";
+  const title = query.title?.trim().toLowerCase() ?? "";
+  const tags = listOf(query.tag).map((t) => t.toLowerCase());
+  const languages = [...listOf(query.language), ...listOf(query.title_language)].map((l) =>
     l.toLowerCase(),
   );
-  const authorId = url.searchParams.get("author_id")?.trim() || undefined;
+  const authorId = query.author_id?.trim() || undefined;
 
   const base = ctx.baseUrl();
   let items: Listed[] = ctx.voices.listVisible(principal.user.id).map((v) => ({
@@ -163,7 +151,8 @@ export async function handleCreateModel(
   principal: Principal,
 ): Promise<void> {
   const bag = await readFields(req, BODY_ENCODINGS, ctx.maxBodyBytes);
-  const voice = ctx.voices.create(await buildNewVoice(ctx, principal, bag));
+  const fields = validateFields<NewVoiceFields>("post /model", bag, VOICE_FILES);
+  const voice = ctx.voices.create(await buildNewVoice(ctx, principal, fields));
   ctx.log(`voice ${voice.id} created by user ${principal.user.id}`);
   sendJson(res, 201, storedVoiceEntity(voice, ctx.baseUrl()));
 }
@@ -201,7 +190,8 @@ export async function handleUpdateModel(
   const bag: FieldBag = hasBody(req)
     ? await readFields(req, BODY_ENCODINGS, ctx.maxBodyBytes)
     : { kind: "form", fields: new Map() };
-  ctx.voices.update(id, parseVoicePatch(bag));
+  const fields = validateFields<VoicePatchFields>("patch /model/{id}", bag, VOICE_FILES);
+  ctx.voices.update(id, parseVoicePatch(fields));
   sendJson(res, 200, {});
 }
 

@@ -1,4 +1,5 @@
 import { HttpError } from "../http/errors.js";
+import { validateComponent } from "../schema/validate.js";
 
 export type AudioFormat = "wav" | "pcm" | "mp3" | "opus";
 
@@ -29,8 +30,24 @@ export interface TtsParams {
   topP: number;
 }
 
-const FORMATS = new Set<AudioFormat>(["wav", "pcm", "mp3", "opus"]);
-const LATENCIES = new Set(["low", "normal", "balanced"]);
+/** The TTSRequest fields this server reads, as the schema types them (nils removed). */
+interface TtsRequest {
+  text: string;
+  format?: AudioFormat;
+  sample_rate?: number;
+  mp3_bitrate?: number;
+  opus_bitrate?: number;
+  chunk_length?: number;
+  normalize?: boolean;
+  latency?: TtsParams["latency"];
+  reference_id?: string | string[];
+  references?: { audio: Uint8Array; text?: string }[] | { audio: Uint8Array; text?: string }[][];
+  prosody?: { speed?: number; volume?: number; normalize_loudness?: boolean };
+  temperature?: number;
+  top_p?: number;
+}
+
+/** Sample rates the service encodes MP3 and Opus at (WAV and PCM take any rate in range). */
 const SAMPLE_RATES: Record<AudioFormat, number[]> = {
   wav: [],
   pcm: [],
@@ -39,186 +56,119 @@ const SAMPLE_RATES: Record<AudioFormat, number[]> = {
 };
 const MP3_TIERS = [64, 128, 192];
 
-function bad(message: string): HttpError {
-  return new HttpError(422, message);
-}
-
 type Obj = Record<string, unknown>;
 
-/** The value of `key`, with msgpack/JSON nil treated as absent. */
-function get(obj: Obj, key: string): unknown {
-  const value = obj[key];
-  return value === null ? undefined : value;
+function isMap(value: unknown): value is Obj {
+  return (
+    value !== null &&
+    typeof value === "object" &&
+    !Array.isArray(value) &&
+    !(value instanceof Uint8Array)
+  );
 }
 
-function number(obj: Obj, key: string, fallback: number, min: number, max: number): number {
-  const value = get(obj, key);
-  if (value === undefined) return fallback;
-  if (typeof value !== "number" || !Number.isFinite(value)) {
-    throw bad(`'${key}' must be a number between ${min} and ${max}`);
+/** A copy without nil (msgpack) / null (JSON) fields: the cloud reads them as "use the default". */
+function withoutNils(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutNils);
+  if (!isMap(value)) return value;
+  const out: Obj = {};
+  for (const [key, field] of Object.entries(value)) {
+    if (field !== null && field !== undefined) out[key] = withoutNils(field);
   }
-  if (value < min || value > max)
-    throw bad(`'${key}' must be between ${min} and ${max}, got ${value}`);
-  return value;
+  return out;
 }
 
-function integer(obj: Obj, key: string, fallback: number, min: number, max: number): number {
-  const value = number(obj, key, fallback, min, max);
-  if (!Number.isInteger(value)) throw bad(`'${key}' must be an integer, got ${value}`);
-  return value;
+/** JSON clients (the Go SDK) send reference audio as standard base64 text. */
+function referenceBytes(references: unknown): unknown {
+  if (!Array.isArray(references)) return references;
+  return references.map((ref) => {
+    if (Array.isArray(ref)) return referenceBytes(ref);
+    if (isMap(ref) && typeof ref.audio === "string") {
+      return { ...ref, audio: new Uint8Array(Buffer.from(ref.audio, "base64")) };
+    }
+    return ref;
+  });
 }
 
-function bool(obj: Obj, key: string, fallback: boolean): boolean {
-  const value = get(obj, key);
-  if (value === undefined) return fallback;
-  if (typeof value !== "boolean") throw bad(`'${key}' must be true or false`);
-  return value;
-}
-
-function choice<T extends string>(obj: Obj, key: string, fallback: T, allowed: Set<T>): T {
-  const value = get(obj, key);
-  if (value === undefined) return fallback;
-  if (typeof value !== "string" || !allowed.has(value as T)) {
-    throw bad(`'${key}' must be one of ${[...allowed].join(", ")}, got ${JSON.stringify(value)}`);
-  }
-  return value as T;
-}
-
-function reference(value: unknown, where: string): InlineReference {
-  if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    throw bad(`${where} must be an object {audio, text}`);
-  }
-  const ref = value as Obj;
-  let audio = get(ref, "audio");
-  if (typeof audio === "string") {
-    // JSON clients (the Go SDK) send bytes as standard base64.
-    audio = new Uint8Array(Buffer.from(audio, "base64"));
-  }
-  if (!(audio instanceof Uint8Array) || audio.length === 0) {
-    throw bad(`${where}.audio must be non-empty audio bytes (msgpack bin, or base64 in JSON)`);
-  }
-  const text = get(ref, "text") ?? "";
-  if (typeof text !== "string") throw bad(`${where}.text must be a string`);
-  return { audio, text };
-}
-
-function references(obj: Obj): InlineReference[][] {
-  const value = get(obj, "references");
-  if (value === undefined) return [];
-  if (!Array.isArray(value)) throw bad("'references' must be a list of {audio, text}");
-  if (value.length === 0) return [];
-  if (value.every((v) => Array.isArray(v))) {
-    return value.map((speaker: unknown[], i) =>
-      speaker.map((r, j) => reference(r, `references[${i}][${j}]`)),
+function sampleRate(format: AudioFormat, value: number | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (format === "wav" || format === "pcm") {
+    if (value < 8000 || value > 48000) {
+      throw new HttpError(
+        422,
+        `'sample_rate' for ${format} must be an integer from 8000 to 48000 Hz`,
+      );
+    }
+  } else if (!SAMPLE_RATES[format].includes(value)) {
+    throw new HttpError(
+      422,
+      `'sample_rate' for ${format} must be one of ${SAMPLE_RATES[format].join(", ")}`,
     );
   }
-  return [value.map((r, i) => reference(r, `references[${i}]`))];
+  return value;
 }
 
-function referenceIds(obj: Obj): string[] {
-  const value = get(obj, "reference_id");
-  if (value === undefined || value === "") return [];
-  if (typeof value === "string") return [value];
-  if (Array.isArray(value) && value.every((v) => typeof v === "string" && v !== "")) {
-    return value as string[];
-  }
-  throw bad("'reference_id' must be a voice id string or a list of voice ids");
-}
-
-/** Accepts kbps (24..64, as the SDKs send) or bps (24000..64000, as the server documents). */
-function opusBitrate(obj: Obj): number {
-  const value = get(obj, "opus_bitrate");
-  if (value === undefined) return -1000;
-  if (typeof value !== "number" || !Number.isInteger(value)) {
-    throw bad("'opus_bitrate' must be an integer: -1000 (auto), kbps (24, 32, 48, 64) or bps");
-  }
-  if (value === -1000 || (value >= 6 && value <= 510) || (value >= 6000 && value <= 510_000)) {
-    return value;
-  }
-  throw bad(`'opus_bitrate' must be -1000 (auto), 6..510 kbps or 6000..510000 bps, got ${value}`);
-}
-
-/** Out-of-tier MP3 bitrates snap up to the next tier, as the cloud does. */
-function mp3Bitrate(obj: Obj): number {
-  const value = integer(obj, "mp3_bitrate", 128, 8, 320);
-  return MP3_TIERS.find((tier) => tier >= value) ?? 192;
+function inlineReferences(request: TtsRequest): InlineReference[][] {
+  const refs = request.references ?? [];
+  if (refs.length === 0) return [];
+  const speakers = (refs as unknown[]).every(Array.isArray)
+    ? (refs as { audio: Uint8Array; text?: string }[][])
+    : [refs as { audio: Uint8Array; text?: string }[]];
+  return speakers.map((speaker, i) =>
+    speaker.map((ref, j) => {
+      if (ref.audio.length === 0) {
+        const where =
+          speakers.length > 1 || Array.isArray(refs[0])
+            ? `references[${i}][${j}]`
+            : `references[${j}]`;
+        throw new HttpError(
+          422,
+          `${where}.audio is empty: send the reference's audio bytes (msgpack bin, or base64 in JSON)`,
+        );
+      }
+      return { audio: ref.audio, text: ref.text ?? "" };
+    }),
+  );
 }
 
 /**
- * Validates a decoded TTS request (HTTP body or WebSocket `start.request`), applying the
- * server defaults for missing and nil fields; throws 422 naming the bad field.
+ * Validates a decoded TTS request (HTTP body or WebSocket `start.request`) against the
+ * published TTSRequest schema and applies the defaults; throws 422 naming the bad field.
  * @example const params = parseTtsRequest(decode(body), { requireText: true });
  */
 export function parseTtsRequest(value: unknown, options: { requireText: boolean }): TtsParams {
-  if (
-    value === null ||
-    typeof value !== "object" ||
-    Array.isArray(value) ||
-    value instanceof Uint8Array
-  ) {
+  if (!isMap(value)) {
     throw new HttpError(400, "The TTS request must be an object (JSON object or msgpack map)");
   }
-  const obj = value as Obj;
-  const text = get(obj, "text") ?? "";
-  if (typeof text !== "string") throw bad("'text' must be a string");
-  if (options.requireText && text.trim() === "") {
-    throw bad("'text' is required and must not be empty");
+  const obj = withoutNils(value) as Obj;
+  // A realtime session's text comes in `text` events, so its start request may leave it out.
+  if (!options.requireText && obj.text === undefined) obj.text = "";
+  obj.references = referenceBytes(obj.references);
+  if (obj.references === undefined) delete obj.references;
+  validateComponent("TTSRequest", obj);
+  const request = obj as unknown as TtsRequest;
+  if (options.requireText && request.text.trim() === "") {
+    throw new HttpError(422, "'text' is required and must not be empty");
   }
-  const format = choice<AudioFormat>(obj, "format", "mp3", FORMATS);
-  const sampleRateValue = get(obj, "sample_rate");
-  let sampleRate: number | undefined;
-  if (sampleRateValue !== undefined) {
-    const allowed = SAMPLE_RATES[format];
-    const ok =
-      typeof sampleRateValue === "number" &&
-      (format === "wav" || format === "pcm"
-        ? Number.isInteger(sampleRateValue) && sampleRateValue >= 8000 && sampleRateValue <= 48000
-        : allowed.includes(sampleRateValue));
-    if (!ok) {
-      throw bad(
-        format === "wav" || format === "pcm"
-          ? `'sample_rate' for ${format} must be an integer from 8000 to 48000 Hz`
-          : `'sample_rate' for ${format} must be one of ${allowed.join(", ")}`,
-      );
-    }
-    sampleRate = sampleRateValue;
-  }
-  const prosodyValue = get(obj, "prosody");
-  if (
-    prosodyValue !== undefined &&
-    (typeof prosodyValue !== "object" || Array.isArray(prosodyValue))
-  ) {
-    throw bad("'prosody' must be an object {speed, volume}");
-  }
-  const prosody = (prosodyValue ?? {}) as Obj;
-  // Validated for the client's sake; the local engines have no use for them.
-  integer(obj, "max_new_tokens", 1024, 0, 1_000_000);
-  number(obj, "repetition_penalty", 1.2, 0, 10);
-  integer(obj, "min_chunk_length", 50, 0, 100);
-  bool(obj, "condition_on_previous_chunks", true);
-  number(obj, "early_stop_threshold", 1, 0, 1);
-  const features = get(obj, "features");
-  if (
-    features !== undefined &&
-    !(Array.isArray(features) && features.every((f) => typeof f === "string"))
-  ) {
-    throw bad("'features' must be a list of strings");
-  }
+  const format = request.format ?? "mp3";
+  const mp3 = request.mp3_bitrate ?? 128;
+  const ids = request.reference_id;
   return {
-    text,
+    text: request.text,
     format,
-    sampleRate,
-    mp3Bitrate: mp3Bitrate(obj),
-    opusBitrate: opusBitrate(obj),
-    chunkLength: integer(obj, "chunk_length", 300, 100, 300),
-    normalize: bool(obj, "normalize", true),
-    latency: choice(obj, "latency", "normal", LATENCIES as Set<"low" | "normal" | "balanced">),
-    referenceIds: referenceIds(obj),
-    references: references(obj),
-    speed: number(prosody, "speed", 1, 0.5, 2),
-    volumeDb: number(prosody, "volume", 0, -20, 20),
-    normalizeLoudness: bool(prosody, "normalize_loudness", true),
-    temperature: number(obj, "temperature", 0.7, 0, 1),
-    topP: number(obj, "top_p", 0.7, 0, 1),
+    sampleRate: sampleRate(format, request.sample_rate),
+    // Out-of-tier MP3 bitrates snap up to the next tier, as the cloud does.
+    mp3Bitrate: MP3_TIERS.find((tier) => tier >= mp3) ?? 192,
+    opusBitrate: request.opus_bitrate ?? -1000,
+    chunkLength: request.chunk_length ?? 300,
+    normalize: request.normalize ?? true,
+    latency: request.latency ?? "normal",
+    referenceIds: ids === undefined || ids === "" ? [] : typeof ids === "string" ? [ids] : ids,
+    references: inlineReferences(request),
+    speed: request.prosody?.speed ?? 1,
+    volumeDb: request.prosody?.volume ?? 0,
+    normalizeLoudness: request.prosody?.normalize_loudness ?? true,
+    temperature: request.temperature ?? 0.7,
+    topP: request.top_p ?? 0.7,
   };
 }

@@ -3,86 +3,85 @@ import { decodeUpload } from "../audio/upload.js";
 import type { ServerContext } from "../context.js";
 import { EngineUnavailableError, type PcmChunk } from "../engines/types.js";
 import { HttpError } from "../http/errors.js";
-import { boolField, fileField, listField, textField } from "../http/fields.js";
-import type { FieldBag } from "../http/forms.js";
 import type { Principal } from "../store/accounts.js";
 import type { NewVoice, Visibility, VoicePatch } from "../store/voices.js";
 import { detectLanguage } from "../tts/text.js";
 import { closestVoice } from "../tts/voice-plan.js";
 
-const VISIBILITIES = new Set<Visibility>(["public", "unlist", "private"]);
-const MAX_VOICES = 20;
+/** Fields sent as files: multipart file parts, msgpack bin, or base64 text in JSON. */
+export const VOICE_FILES = ["voices", "cover_image"] as const;
 
-function visibility(bag: FieldBag): Visibility | undefined {
-  const value = textField(bag, "visibility");
-  if (value === undefined) return undefined;
-  if (!VISIBILITIES.has(value as Visibility)) {
-    throw new HttpError(
-      422,
-      `'visibility' must be public, unlist or private, got ${JSON.stringify(value)}`,
-    );
-  }
-  return value as Visibility;
+/** POST /model's body after schema validation (schema/validate.ts). */
+export interface NewVoiceFields {
+  title: string;
+  voices: Uint8Array | Uint8Array[];
+  texts?: string | string[];
+  description?: string;
+  visibility?: Visibility;
+  tags?: string | string[];
+  cover_image?: Uint8Array | Uint8Array[];
 }
 
-function coverImage(bag: FieldBag): Uint8Array | undefined {
-  const covers = fileField(bag, "cover_image");
-  if (covers.length === 0) return undefined;
-  const cover = covers[0]!;
+/** PATCH /model/{id}'s body after schema validation. */
+export type VoicePatchFields = Partial<
+  Pick<NewVoiceFields, "title" | "description" | "visibility" | "tags" | "cover_image">
+>;
+
+function listOf<T>(value: T | T[] | undefined): T[] {
+  return value === undefined ? [] : Array.isArray(value) ? value : [value];
+}
+
+function coverImage(fields: VoicePatchFields): Uint8Array | undefined {
+  const cover = listOf(fields.cover_image)[0];
+  if (cover === undefined) return undefined;
   if (!sniffImage(cover)) {
     throw new HttpError(400, "'cover_image' is not an image (png, jpeg, gif, webp or bmp)");
   }
   return cover;
 }
 
-function tags(bag: FieldBag): string[] | undefined {
-  return listField(bag, "tags", () => true)
-    ?.map((t) => t.trim())
+/** Tags repeated, as a list, or comma-joined in one value (the SDKs send all three). */
+function tags(fields: VoicePatchFields): string[] | undefined {
+  if (fields.tags === undefined) return undefined;
+  return listOf(fields.tags)
+    .flatMap((t) => t.split(","))
+    .map((t) => t.trim())
     .filter((t) => t !== "");
 }
 
+/** One text per sample; a single comma-joined value is split only when it then fits the samples. */
+function texts(fields: NewVoiceFields, samples: number): string[] {
+  const list = listOf(fields.texts);
+  if (list.length === 1 && samples > 1) {
+    const parts = list[0]!.split(",").map((p) => p.trim());
+    if (parts.length === samples) return parts;
+  }
+  return list;
+}
+
 /**
- * Validates a create request (any body encoding), then decodes every sample, estimates its
+ * From a validated create request, decodes every sample, estimates its
  * pitch and transcribes samples that came without text, to build the voice to store.
- * @example const voice = await buildNewVoice(ctx, principal, bag);
+ * @example const voice = await buildNewVoice(ctx, principal, fields);
  */
 export async function buildNewVoice(
   ctx: ServerContext,
   principal: Principal,
-  bag: FieldBag,
+  fields: NewVoiceFields,
 ): Promise<NewVoice> {
-  const title = textField(bag, "title")?.trim();
-  if (!title) throw new HttpError(422, "Field 'title' is required");
-  const type = textField(bag, "type");
-  if (type !== undefined && type !== "tts") {
-    throw new HttpError(422, `'type' must be "tts", got ${JSON.stringify(type)}`);
-  }
-  const trainMode = textField(bag, "train_mode");
-  if (trainMode !== undefined && trainMode !== "fast") {
-    throw new HttpError(422, `'train_mode' must be "fast", got ${JSON.stringify(trainMode)}`);
-  }
-  const samples = fileField(bag, "voices");
-  if (samples.length === 0) {
-    throw new HttpError(422, "Field 'voices' is required: send 1 to 20 audio files");
-  }
-  if (samples.length > MAX_VOICES) {
+  // The schema takes any string; a blank title would make an unnamed voice.
+  const title = fields.title.trim();
+  if (!title) throw new HttpError(422, "Field 'title' must not be blank: name the voice");
+  const samples = listOf(fields.voices);
+  const sampleTexts = texts(fields, samples.length);
+  if (sampleTexts.length > samples.length) {
     throw new HttpError(
       422,
-      `At most ${MAX_VOICES} 'voices' files per voice, got ${samples.length}`,
+      `Got ${sampleTexts.length} 'texts' for ${samples.length} 'voices' files; send at most one text per file`,
     );
   }
-  const texts =
-    listField(bag, "texts", (parts) => parts.length === samples.length && samples.length > 1) ?? [];
-  if (texts.length > samples.length) {
-    throw new HttpError(
-      422,
-      `Got ${texts.length} 'texts' for ${samples.length} 'voices' files; send at most one text per file`,
-    );
-  }
-  const description = textField(bag, "description") ?? "";
-  boolField(bag, "enhance_audio_quality");
-  boolField(bag, "generate_sample");
-  const cover = coverImage(bag);
+  const description = fields.description ?? "";
+  const cover = coverImage(fields);
 
   const decoded: PcmChunk[] = [];
   for (const [i, audio] of samples.entries()) {
@@ -99,7 +98,7 @@ export async function buildNewVoice(
 
   const transcripts: string[] = [];
   for (const [i, pcm] of decoded.entries()) {
-    let text = texts[i]?.trim() ?? "";
+    let text = sampleTexts[i]?.trim() ?? "";
     if (text === "") {
       try {
         text = (await ctx.engines.transcribe(pcm, { timestamps: false })).text;
@@ -122,8 +121,8 @@ export async function buildNewVoice(
     ownerId: principal.user.id,
     title,
     description,
-    visibility: visibility(bag) ?? "public",
-    tags: tags(bag) ?? [],
+    visibility: fields.visibility ?? "public",
+    tags: tags(fields) ?? [],
     languages: engineVoice.languages.includes(language) ? [language] : engineVoice.languages,
     engineVoiceId: engineVoice.id,
     pitchHz,
@@ -137,23 +136,21 @@ export async function buildNewVoice(
 }
 
 /**
- * Validates an update request (any body encoding) into a patch.
- * @example const patch = parseVoicePatch(bag);
+ * Turns a validated update request into a patch.
+ * @example const patch = parseVoicePatch(fields);
  */
-export function parseVoicePatch(bag: FieldBag): VoicePatch {
+export function parseVoicePatch(fields: VoicePatchFields): VoicePatch {
   const patch: VoicePatch = {};
-  const title = textField(bag, "title");
-  if (title !== undefined) {
-    if (title.trim() === "") throw new HttpError(422, "'title' must not be empty");
-    patch.title = title.trim();
+  if (fields.title !== undefined) {
+    // The schema takes any string; a blank title would leave the voice unnamed.
+    if (fields.title.trim() === "") throw new HttpError(422, "'title' must not be empty");
+    patch.title = fields.title.trim();
   }
-  const description = textField(bag, "description");
-  if (description !== undefined) patch.description = description;
-  const vis = visibility(bag);
-  if (vis !== undefined) patch.visibility = vis;
-  const tagList = tags(bag);
+  if (fields.description !== undefined) patch.description = fields.description;
+  if (fields.visibility !== undefined) patch.visibility = fields.visibility;
+  const tagList = tags(fields);
   if (tagList !== undefined) patch.tags = tagList;
-  const cover = coverImage(bag);
+  const cover = coverImage(fields);
   if (cover !== undefined) patch.coverImage = cover;
   return patch;
 }
