@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import http from "node:http";
+import { assertResponseMatchesSchema } from "../helpers/schema.js";
 
 /** One request exactly as it goes on the wire (minus framing, which node adds). */
 export interface RawRequest {
@@ -53,7 +54,18 @@ export function rawRequest(
       res.on("data", (chunk: Buffer) => chunks.push(chunk));
       res.on("end", () => {
         clearTimeout(timer);
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) });
+        const answer = {
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body: Buffer.concat(chunks),
+        };
+        try {
+          checkSchema(request, answer);
+        } catch (error) {
+          reject(error);
+          return;
+        }
+        resolve(answer);
       });
       res.on("error", (error) => {
         clearTimeout(timer);
@@ -69,6 +81,19 @@ export function rawRequest(
     if (request.body !== undefined) req.end(request.body);
     else req.end();
   });
+}
+
+/** A JSON answer must match the published schema of its route (helpers/schema.ts). */
+function checkSchema(request: RawRequest, res: RawResponse): void {
+  const type = String(res.headers["content-type"] ?? "");
+  if (!type.startsWith("application/json") || res.body.length === 0) return;
+  let body: unknown;
+  try {
+    body = JSON.parse(res.body.toString("utf8"));
+  } catch {
+    return; // assertErrorShape reports a body that is not JSON
+  }
+  assertResponseMatchesSchema(request.method, request.path, res.status, body);
 }
 
 function hasHeader(headers: Record<string, unknown>, name: string): boolean {

@@ -2,11 +2,15 @@
 import { decode, encode } from "@msgpack/msgpack";
 import { type LocalServer, type StartServerOptions, startServer } from "fishaudio-local";
 import { FakeEngines } from "./fake-engines.js";
+import { checkedResponse } from "./schema.js";
 
 export interface TestServer {
   server: LocalServer;
   engines: FakeEngines;
-  /** fetch against the server with the owner's key unless `key` (or `null` for none) is given. */
+  /**
+   * fetch against the server with the owner's key unless `key` (or `null` for none) is given; a
+   * JSON answer that does not match the published schema of its route throws (schema.ts).
+   */
   call(
     method: string,
     path: string,
@@ -25,15 +29,12 @@ export async function startTestServer(options: StartServerOptions = {}): Promise
   return {
     server,
     engines,
-    call(method, path, init = {}) {
+    async call(method, path, init = {}) {
       const headers: Record<string, string> = { ...init.headers };
       const key = init.key === undefined ? server.apiKey : init.key;
       if (key !== null) headers.authorization = `Bearer ${key}`;
-      return fetch(`${server.url}${path}`, {
-        method,
-        headers,
-        body: init.body,
-      });
+      const res = await fetch(`${server.url}${path}`, { method, headers, body: init.body });
+      return checkedResponse(method, path, res);
     },
     close: () => server.close(),
   };

@@ -138,6 +138,23 @@ describe("/model", () => {
     assert.equal(cover.headers.get("content-type"), "image/png");
   });
 
+  it("serves a cover at /model/{id}/cover, and 404 for a voice without one", async () => {
+    const form = new FormData();
+    form.append("title", "Covered");
+    form.append("voices", new Blob([LOW]), "blob");
+    form.append("cover_image", new Blob([PNG]), "cover.png");
+    const covered = (await (await t.call("POST", "/model", { body: form })).json()) as Entity;
+    let res = await t.call("GET", `/model/${covered._id}/cover`);
+    assert.equal(res.status, 200);
+    assert.deepEqual(new Uint8Array(await res.arrayBuffer()), PNG);
+    const bare = (await (
+      await t.call("POST", "/model", { body: pyForm("Bare") })
+    ).json()) as Entity;
+    res = await t.call("GET", `/model/${bare._id}/cover`);
+    assert.equal(res.status, 404);
+    assert.match((await errorBody(res)).message, /no cover image/);
+  });
+
   it("creates from msgpack and from JSON with base64 audio", async () => {
     let res = await t.call(
       "POST",
