@@ -5,7 +5,7 @@ import { WebSocketServer } from "ws";
 import type { ServerContext } from "./context.js";
 import { EngineUnavailableError, UnsupportedAudioError } from "./engines/types.js";
 import { authenticate, enterConcurrency } from "./http/auth.js";
-import { HttpError, sendError } from "./http/errors.js";
+import { HttpError, sendError, sendJson } from "./http/errors.js";
 import {
   decodeParams,
   matchHttp,
@@ -98,10 +98,10 @@ export function createRequestHandler(ctx: ServerContext) {
       if (!req.complete && declaredTooBig) {
         // Refused from the headers alone: close without reading any of it.
         headers.Connection = "close";
-        sendError(res, failure.status, failure.message, headers);
+        sendFailure(res, failure, headers);
         return;
       }
-      sendError(res, failure.status, failure.message, headers);
+      sendFailure(res, failure, headers);
       if (!req.complete) lingerThenClose(req, ctx.maxBodyBytes);
     });
   };
@@ -118,6 +118,11 @@ function allowedHeaders(req: IncomingMessage): string {
   const names = new Map(SDK_HEADERS.map((name) => [name.toLowerCase(), name]));
   for (const name of asked) if (!names.has(name.toLowerCase())) names.set(name.toLowerCase(), name);
   return [...names.values()].join(", ");
+}
+
+function sendFailure(res: ServerResponse, failure: HttpError, headers: Record<string, string>) {
+  if (failure.body === undefined) sendError(res, failure.status, failure.message, headers);
+  else sendJson(res, failure.status, failure.body, headers);
 }
 
 /**

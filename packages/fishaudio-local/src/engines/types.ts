@@ -92,6 +92,8 @@ export interface Transcript {
   /** Duration of the audio in seconds. */
   duration: number;
   segments: TranscriptSegment[];
+  /** Each recognised word with its own times (with `timestamps`; engines may leave it out). */
+  words?: TranscriptSegment[];
 }
 
 /** Thrown for input the engines cannot handle (not audio, unsupported codec): the server maps it to 400. */

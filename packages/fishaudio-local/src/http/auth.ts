@@ -19,7 +19,16 @@ export function authenticate(ctx: ServerContext, req: IncomingMessage): Principa
         : "Malformed Authorization header: expected 'Bearer <api key>'",
     );
   }
-  const principal = ctx.accounts.authenticate(match[1]!);
+  return authenticateKey(ctx, match[1]!);
+}
+
+/**
+ * Resolves an API key however it was sent (the compatibility protocols use other headers) to a
+ * user (401 otherwise), then counts the request against the key's rate limit (429 when over).
+ * @example const principal = authenticateKey(ctx, String(req.headers["xi-api-key"]));
+ */
+export function authenticateKey(ctx: ServerContext, key: string): Principal {
+  const principal = ctx.accounts.authenticate(key);
   if (!principal) throw new HttpError(401, "Invalid API key");
   const retryAfter = ctx.limiter.take(principal.keyId);
   if (retryAfter !== undefined) {

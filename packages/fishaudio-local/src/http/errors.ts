@@ -1,6 +1,9 @@
 import type { ServerResponse } from "node:http";
 
-/** A client-visible failure: becomes `{status, message}` with that HTTP status. */
+/**
+ * A client-visible failure: becomes `{status, message}` with that HTTP status, or `body` when
+ * given (the compatibility protocols answer in their own error shapes).
+ */
 export class HttpError extends Error {
   override name = "HttpError";
   /**
@@ -10,6 +13,7 @@ export class HttpError extends Error {
     readonly status: number,
     message: string,
     readonly headers: Record<string, string> = {},
+    readonly body?: unknown,
   ) {
     super(message);
   }

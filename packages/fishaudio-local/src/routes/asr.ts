@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { decodeUpload } from "../audio/upload.js";
 import type { ServerContext } from "../context.js";
+import type { Transcript } from "../engines/types.js";
 import { declaredEncoding, readFields } from "../http/decode.js";
 import { HttpError, sendJson } from "../http/errors.js";
 import { asrCost } from "../pricing.js";
@@ -38,27 +39,9 @@ export async function handleAsr(
   const language = body.language?.trim() || undefined;
   const ignoreTimestamps = body.ignore_timestamps ?? true;
 
-  const pcm = await decodeUpload(ctx, audio, "audio");
-  const seconds = pcm.samples.length / pcm.sampleRate;
-  const cost = asrCost(seconds);
-  if (!ctx.accounts.charge(principal.user.id, cost)) {
-    throw new HttpError(402, "Insufficient API credit");
-  }
-  let transcript: Awaited<ReturnType<typeof ctx.engines.transcribe>>;
-  try {
-    transcript = await ctx.engines.transcribe(pcm, { timestamps: !ignoreTimestamps, language });
-  } catch (error) {
-    ctx.accounts.refund(principal.user.id, cost);
-    throw error;
-  }
-  ctx.accounts.recordUsage({
-    userId: principal.user.id,
-    keyId: principal.keyId,
-    kind: "asr",
-    model: null,
-    voiceId: null,
-    units: seconds,
-    costMicro: cost,
+  const { transcript, seconds } = await transcribeCharged(ctx, principal, audio, "audio", {
+    timestamps: !ignoreTimestamps,
+    language,
   });
   const scale = ctx.asrDurationUnit === "milliseconds" ? 1000 : 1;
   sendJson(res, 200, {
@@ -75,6 +58,43 @@ export async function handleAsr(
     language_code: "en",
     language: "English",
   });
+}
+
+/**
+ * Decodes an upload, charges its duration, transcribes it (refunding when recognition fails) and
+ * writes the ledger line. Shared by `/v1/asr` and the compatibility protocols.
+ * @example const { transcript, seconds } = await transcribeCharged(ctx, principal, bytes, "file", { timestamps: true });
+ */
+export async function transcribeCharged(
+  ctx: ServerContext,
+  principal: Principal,
+  audio: Uint8Array,
+  field: string,
+  options: { timestamps: boolean; language?: string },
+): Promise<{ transcript: Transcript; seconds: number }> {
+  const pcm = await decodeUpload(ctx, audio, field);
+  const seconds = pcm.samples.length / pcm.sampleRate;
+  const cost = asrCost(seconds);
+  if (!ctx.accounts.charge(principal.user.id, cost)) {
+    throw new HttpError(402, "Insufficient API credit");
+  }
+  let transcript: Transcript;
+  try {
+    transcript = await ctx.engines.transcribe(pcm, options);
+  } catch (error) {
+    ctx.accounts.refund(principal.user.id, cost);
+    throw error;
+  }
+  ctx.accounts.recordUsage({
+    userId: principal.user.id,
+    keyId: principal.keyId,
+    kind: "asr",
+    model: null,
+    voiceId: null,
+    units: seconds,
+    costMicro: cost,
+  });
+  return { transcript, seconds };
 }
 
 function round(n: number): number {

@@ -69,6 +69,36 @@ export async function handleTts(
   const params = parseTtsRequest(body, { requireText: true });
   const model = requestedModel(req, ctx.defaultModel);
   const speakers = await planSpeakers(ctx, principal, params);
+  await streamSpeech(ctx, res, principal, {
+    params,
+    speakers,
+    model,
+    headers: audioHeaders(params, model),
+  });
+}
+
+/** What {@link streamSpeech} speaks, for whom, and the response headers it answers with. */
+export interface SpeechJob {
+  params: TtsParams;
+  speakers: SpeakerPlan[];
+  /** Recorded in the usage ledger. */
+  model: string;
+  headers: Record<string, string>;
+}
+
+/**
+ * Charges for `job.params.text`, then streams the encoded audio into `res` as it is synthesised
+ * (200 only once the first audio is encoded; refunded when that fails). Shared by the native
+ * endpoint and the compatibility protocols.
+ * @example await streamSpeech(ctx, res, principal, { params, speakers, model, headers });
+ */
+export async function streamSpeech(
+  ctx: ServerContext,
+  res: ServerResponse,
+  principal: Principal,
+  job: SpeechJob,
+): Promise<void> {
+  const { params, speakers, model } = job;
   const abort = new AbortController();
   res.on("close", () => {
     if (!res.writableFinished) abort.abort();
@@ -77,7 +107,7 @@ export async function handleTts(
   if (speakers.every((s) => s.benchmark)) {
     const total = benchmarkByteCount(params.text, params.format);
     chargeTts(ctx, principal, "tts", model, speakers, params.text);
-    res.writeHead(200, audioHeaders(params, model));
+    res.writeHead(200, job.headers);
     if (params.format === "wav") await writeWithBackpressure(res, wavHeader(BENCHMARK_SAMPLE_RATE));
     for (const block of tonePcm(total)) {
       if (abort.signal.aborted) return;
@@ -99,14 +129,7 @@ export async function handleTts(
     // Synthesis starts first; the encoder is built (or taken from the idle ones) meanwhile.
     const firstPending = pcm.next();
     try {
-      encoder = await ctx.engines.createEncoder({
-        format: params.format,
-        sampleRate: params.sampleRate,
-        mp3Bitrate: params.mp3Bitrate,
-        opusBitrate: params.opusBitrate,
-        volumeDb: params.volumeDb,
-        normalize: params.normalizeLoudness,
-      });
+      encoder = await createEncoderFor(ctx, params);
     } catch (error) {
       abort.abort();
       firstPending.catch(() => undefined);
@@ -120,7 +143,7 @@ export async function handleTts(
     ctx.accounts.refund(principal.user.id, charge.cost, charge.usageId);
     throw error;
   }
-  res.writeHead(200, audioHeaders(params, model));
+  res.writeHead(200, job.headers);
   try {
     if (firstBytes.byteLength) await writeWithBackpressure(res, firstBytes);
     for await (const chunk of pcm) {
@@ -134,4 +157,19 @@ export async function handleTts(
     ctx.log(`tts: synthesis failed mid-stream: ${(error as Error).message}`);
     res.destroy();
   }
+}
+
+/**
+ * The streaming encoder for a request's format, rate, bitrates and loudness settings.
+ * @example const encoder = await createEncoderFor(ctx, params);
+ */
+export function createEncoderFor(ctx: ServerContext, params: TtsParams): Promise<AudioEncoder> {
+  return ctx.engines.createEncoder({
+    format: params.format,
+    sampleRate: params.sampleRate,
+    mp3Bitrate: params.mp3Bitrate,
+    opusBitrate: params.opusBitrate,
+    volumeDb: params.volumeDb,
+    normalize: params.normalizeLoudness,
+  });
 }

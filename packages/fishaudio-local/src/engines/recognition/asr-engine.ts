@@ -94,18 +94,20 @@ export class AsrEngine {
 }
 
 /**
- * Groups recognised words into phrase segments at pauses.
+ * Groups recognised words into phrase segments at pauses (and keeps each word's own times).
  * @example
  * toTranscript([{ word: "hi", start: 0.1, end: 0.4 }], 1, true).segments; // [{ text: "hi", ... }]
  */
 export function toTranscript(words: AsrWord[], duration: number, timestamps: boolean): Transcript {
   const text = words.map((w) => w.word).join(" ");
   const segments: TranscriptSegment[] = [];
+  const timed: TranscriptSegment[] = [];
   if (timestamps) {
     let current: { words: string[]; start: number; end: number } | undefined;
     for (const w of words) {
       const start = round(Math.min(w.start, duration));
       const end = round(Math.min(w.end, duration));
+      timed.push({ text: w.word, start, end });
       if (
         current &&
         (start - current.end >= PHRASE_GAP_SECONDS || end - current.start > MAX_SEGMENT_SECONDS)
@@ -121,7 +123,7 @@ export function toTranscript(words: AsrWord[], duration: number, timestamps: boo
     if (current)
       segments.push({ text: current.words.join(" "), start: current.start, end: current.end });
   }
-  return { text, duration, segments };
+  return { text, duration, segments, words: timed };
 }
 
 function round(seconds: number): number {

@@ -184,6 +184,16 @@ describe("toTranscript", () => {
     ]);
   });
 
+  it("keeps every word with its own times (the compatibility protocols' word timings)", () => {
+    assert.deepEqual(toTranscript(words, 3, true).words, [
+      { text: "hello", start: 0.1, end: 0.5 },
+      { text: "there", start: 0.52, end: 0.9 },
+      { text: "general", start: 1.5, end: 2 },
+      { text: "kenobi", start: 2.05, end: 2.6 },
+    ]);
+    assert.deepEqual(toTranscript(words, 3, false).words, []);
+  });
+
   it("clamps times to the duration and omits segments without timestamps", () => {
     assert.equal(toTranscript(words, 2.4, true).segments.at(-1)!.end, 2.4);
     assert.deepEqual(toTranscript(words, 3, false).segments, []);
