@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer } from "ws";
+import { handleCompat } from "./compat/index.js";
 import type { ServerContext } from "./context.js";
 import { EngineUnavailableError, UnsupportedAudioError } from "./engines/types.js";
 import { authenticate, enterConcurrency } from "./http/auth.js";
@@ -20,7 +21,10 @@ import { requestedModel } from "./tts/model-header.js";
 async function route(ctx: ServerContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? "/", "http://localhost");
   const method = req.method ?? "GET";
-  const match = matchHttp(method, normalPath(url));
+  const path = normalPath(url);
+  // The compatibility protocols route themselves and answer in their own error shapes.
+  if (path.startsWith("/compat/")) return handleCompat(ctx, req, res, path);
+  const match = matchHttp(method, path);
   const needsKey = match.kind === "method" ? match.auth : match.route.auth === "key";
   let principal: Principal | undefined;
   if (needsKey) {
