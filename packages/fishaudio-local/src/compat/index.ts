@@ -32,7 +32,8 @@ export async function handleCompat(
   }
   if (path === ELEVENLABS_BASE || path.startsWith(`${ELEVENLABS_BASE}/`)) {
     try {
-      return await routeElevenLabs(ctx, req, res, path.slice(ELEVENLABS_BASE.length) || "/");
+      const url = new URL(req.url ?? "/", "http://localhost");
+      return await routeElevenLabs(ctx, req, res, path.slice(ELEVENLABS_BASE.length) || "/", url);
     } catch (error) {
       throw toElevenLabsError(error, (e) => errorResponse(ctx, e));
     }
