@@ -121,7 +121,10 @@ export function handleGetVoice(
   id: string,
 ): void {
   const engine = ctx.engines.voices().find((v) => v.id === id);
-  if (engine) return sendJson(res, 200, engineVoice(engine));
+  if (engine) {
+    sendJson(res, 200, engineVoice(engine));
+    return;
+  }
   const stored = visibleVoice(ctx, principal, id);
   if (!stored) {
     throw new CompatError(
