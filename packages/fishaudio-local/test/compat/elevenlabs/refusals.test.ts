@@ -188,10 +188,11 @@ describe("ElevenLabs protocol refusals", () => {
         headers: { "xi-api-key": t.server.apiKey },
         body: form(extra),
       });
-    for (const extra of [
+    const refusedForms: Record<string, string>[] = [
       { source_url: "https://example.invalid/a.wav" },
       { enable_logging: "false" },
-    ]) {
+    ];
+    for (const extra of refusedForms) {
       const res = await post(extra);
       assert.equal(res.status, 400);
       const body = (await res.json()) as { detail: { status: string } };
