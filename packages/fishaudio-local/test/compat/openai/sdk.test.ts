@@ -165,16 +165,17 @@ describe("openai SDK transcription formats against /compat/v1", () => {
     });
     assert.equal(verbose.language, "en");
     assert.equal(verbose.duration, 3);
-    // The fake recogniser times one segment "fake transcript" over 0–3 s: its words share it.
+    // The fake recogniser times one segment "fake transcript" over 0–3 s: its words share it
+    // by length (4 and 10 letters).
     assert.deepEqual(verbose.words, [
-      { word: "fake", start: 0, end: 1.2 },
-      { word: "transcript", start: 1.2, end: 3 },
+      { word: "fake", start: 0, end: 0.857 },
+      { word: "transcript", start: 0.857, end: 3 },
     ]);
     assert.deepEqual(
       verbose.segments?.map((s) => [s.id, s.text, s.start, s.end, s.avg_logprob, s.no_speech_prob]),
       [
-        [0, "fake", 0, 1.2, 0, 0],
-        [1, "transcript", 1.2, 3, 0, 0],
+        [0, "fake", 0, 0.857, 0, 0],
+        [1, "transcript", 0.857, 3, 0, 0],
       ],
     );
 
