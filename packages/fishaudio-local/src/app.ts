@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer } from "ws";
-import { handleCompat } from "./compat/index.js";
+import { handleCompat, handleCompatUpgrade } from "./compat/index.js";
 import type { ServerContext } from "./context.js";
 import { EngineUnavailableError, UnsupportedAudioError } from "./engines/types.js";
 import { authenticate, enterConcurrency } from "./http/auth.js";
@@ -149,8 +149,12 @@ function lingerThenClose(req: IncomingMessage, limit: number): void {
   req.resume();
 }
 
-function rejectUpgrade(socket: Duplex, error: HttpError): void {
-  const body = JSON.stringify({ status: error.status, message: error.message });
+/**
+ * Answers an upgrade request with a plain HTTP error (the error's own body when it has one).
+ * @example rejectUpgrade(socket, new HttpError(401, "Invalid API key"));
+ */
+export function rejectUpgrade(socket: Duplex, error: HttpError): void {
+  const body = JSON.stringify(error.body ?? { status: error.status, message: error.message });
   const head = [
     `HTTP/1.1 ${error.status} ${statusText(error.status)}`,
     "Content-Type: application/json",
@@ -188,6 +192,10 @@ export function createUpgradeHandler(ctx: ServerContext, wss: WebSocketServer) {
     socket.on("error", () => socket.destroy());
     try {
       const path = normalPath(new URL(req.url ?? "/", "http://localhost"));
+      if (path.startsWith("/compat/")) {
+        handleCompatUpgrade(ctx, wss, req, socket, head, path);
+        return;
+      }
       const { route } = matchUpgrade(path);
       const principal = authenticate(ctx, req);
       if (route.charge !== "none" && principal.user.creditMicro <= 0) {

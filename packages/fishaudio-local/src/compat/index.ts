@@ -1,8 +1,10 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { errorResponse } from "../app.js";
+import type { Duplex } from "node:stream";
+import type { WebSocketServer } from "ws";
+import { errorResponse, rejectUpgrade } from "../app.js";
 import type { ServerContext } from "../context.js";
 import { toElevenLabsError } from "./elevenlabs/errors.js";
-import { routeElevenLabs } from "./elevenlabs/routes.js";
+import { routeElevenLabs, upgradeElevenLabs } from "./elevenlabs/routes.js";
 import { CompatError } from "./errors.js";
 import { toOpenAiError } from "./openai/errors.js";
 import { routeOpenAi } from "./openai/routes.js";
@@ -45,5 +47,34 @@ export async function handleCompat(
       `Not found: ${path} (the compatible protocols live under /compat/v1 and /compat/elevenlabs)`,
     ),
     (e) => errorResponse(ctx, e),
+  );
+}
+
+/**
+ * The compatibility protocols' WebSocket mount point: ElevenLabs `stream-input`. A handshake it
+ * refuses gets a plain HTTP answer in the protocol's error shape.
+ * @example if (path.startsWith("/compat/")) return handleCompatUpgrade(ctx, wss, req, socket, head, path);
+ */
+export function handleCompatUpgrade(
+  ctx: ServerContext,
+  wss: WebSocketServer,
+  req: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+  path: string,
+): void {
+  const classify = (e: unknown) => errorResponse(ctx, e);
+  const url = new URL(req.url ?? "/", "http://localhost");
+  if (path.startsWith(`${ELEVENLABS_BASE}/`)) {
+    try {
+      upgradeElevenLabs(ctx, wss, req, socket, head, path.slice(ELEVENLABS_BASE.length), url);
+    } catch (error) {
+      rejectUpgrade(socket, toElevenLabsError(error, classify));
+    }
+    return;
+  }
+  rejectUpgrade(
+    socket,
+    toOpenAiError(new CompatError(404, "not_found", `Not found: WebSocket ${path}`), classify),
   );
 }

@@ -1,8 +1,15 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
+import type { WebSocketServer } from "ws";
 import type { ServerContext } from "../../context.js";
+import { HttpError } from "../../http/errors.js";
+import type { Principal } from "../../store/accounts.js";
 import { admit, bearerKey } from "../admit.js";
 import { CompatError } from "../errors.js";
+import { elevenLabsFormat } from "../formats.js";
+import { resolveModel } from "../models.js";
 import { handleSpeechToText } from "./speech-to-text.js";
+import { runStreamInput } from "./stream-input.js";
 import { handleTextToSpeech, type TtsVariant } from "./tts.js";
 import { handleGetVoice, handleModels, handleVoicesV1, handleVoicesV2 } from "./voices.js";
 
@@ -93,4 +100,42 @@ function decode(segment: string): string {
   } catch {
     throw new CompatError(400, "invalid_request", "Malformed percent-encoding in the path");
   }
+}
+
+/**
+ * Upgrades `/v1/text-to-speech/{voice_id}/stream-input` after checking what can be checked at
+ * the handshake: the key (when sent there; else the init message carries it), the model and an
+ * `output_format` that is invalid on its face. A rate the codec doesn't take is reported in band.
+ * @example upgradeElevenLabs(ctx, wss, req, socket, head, "/v1/text-to-speech/default/stream-input", url);
+ */
+export function upgradeElevenLabs(
+  ctx: ServerContext,
+  wss: WebSocketServer,
+  req: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+  rest: string,
+  url: URL,
+): void {
+  const route = /^\/v1\/text-to-speech\/([^/]+)\/stream-input$/.exec(rest);
+  if (!route) throw new CompatError(404, "not_found", `Not found: WebSocket ${rest}`);
+  const voiceId = decode(route[1]!);
+  const key = elevenLabsKey(req, url);
+  const principal: Principal | undefined = key
+    ? admit(ctx, socket, key, "xi-api-key: <api key>")
+    : undefined;
+  resolveModel(url.searchParams.get("model_id") ?? undefined, "tts", (n) =>
+    n.startsWith("eleven_"),
+  );
+  let deferred: HttpError | undefined;
+  try {
+    elevenLabsFormat(url.searchParams.get("output_format") ?? undefined);
+  } catch (error) {
+    if (error instanceof CompatError || !(error instanceof HttpError)) throw error;
+    deferred = error;
+  }
+  wss.handleUpgrade(req, socket, head, (ws) => {
+    ctx.log(`WS /compat/elevenlabs${rest} opened`);
+    runStreamInput(ctx, ws, req, { voiceId, url, principal, deferred });
+  });
 }
