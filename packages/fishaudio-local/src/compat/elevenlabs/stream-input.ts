@@ -146,7 +146,7 @@ export function runStreamInput(
     if (job.speakers.some((s) => s.benchmark)) {
       throw new HttpError(422, "The benchmark voice has no stream-input: use it on /v1/tts");
     }
-    session = { ...job, encoder: createEncoderFor(ctx, job.params) };
+    session = { ...job, encoder: await createEncoderFor(ctx, job.params) };
   };
 
   const handle = async (message: Obj) => {

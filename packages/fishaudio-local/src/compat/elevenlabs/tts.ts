@@ -116,7 +116,7 @@ export async function handleTextToSpeech(
     if (!res.writableFinished) abort.abort();
   });
   const refund = () => ctx.accounts.refund(principal.user.id, charge.cost, charge.usageId);
-  const encoder = createEncoderFor(ctx, job.params);
+  const encoder = await createEncoderFor(ctx, job.params);
   const pieces = speakAligned(ctx.engines, job.speakers, job.params.text, abort.signal);
   const encode = (piece: AlignedPiece) => Buffer.concat(piece.pcm.map((p) => encoder.write(p)));
 
