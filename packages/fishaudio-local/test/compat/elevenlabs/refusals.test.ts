@@ -183,8 +183,8 @@ describe("ElevenLabs protocol refusals", () => {
       return body;
     };
     const post = (extra: Record<string, string>) =>
-      t.call("POST", "/compat/elevenlabs/v1/speech-to-text", {
-        key: null,
+      fetch(`${t.server.url}/compat/elevenlabs/v1/speech-to-text`, {
+        method: "POST",
         headers: { "xi-api-key": t.server.apiKey },
         body: form(extra),
       });
@@ -218,7 +218,8 @@ describe("ElevenLabs protocol refusals", () => {
   });
 
   it("no key is unauthorized; a wrong key the provider's 401; an unknown voice lookup voice_not_found", async () => {
-    const res = await t.call("GET", "/compat/elevenlabs/v1/voices", { key: null });
+    // Plain fetch: the test server's call() expects the native error shape.
+    const res = await fetch(`${t.server.url}/compat/elevenlabs/v1/voices`);
     assert.equal(res.status, 401);
     assert.deepEqual(
       ((await res.json()) as { detail: { status: string } }).detail.status,
@@ -269,8 +270,7 @@ describe("ElevenLabs protocol rate limits", () => {
 
   it("a key over its rate limit gets rate_limit_error 429 with Retry-After", async () => {
     const get = () =>
-      t.call("GET", "/compat/elevenlabs/v1/voices", {
-        key: null,
+      fetch(`${t.server.url}/compat/elevenlabs/v1/voices`, {
         headers: { "xi-api-key": t.server.apiKey },
       });
     assert.equal((await get()).status, 200);
