@@ -1,12 +1,15 @@
+import { AsyncResource } from "node:async_hooks";
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer } from "ws";
 import { handleCompat, handleCompatUpgrade } from "./compat/index.js";
+import { isConsoleTraffic } from "./console/traffic.js";
 import type { ServerContext } from "./context.js";
 import { EngineUnavailableError, UnsupportedAudioError } from "./engines/types.js";
 import { authenticate, enterConcurrency } from "./http/auth.js";
 import { HttpError, sendError, sendJson } from "./http/errors.js";
+import { noteOutcome, runTracked, trackRequest } from "./requests-log/track.js";
 import {
   decodeParams,
   matchHttp,
@@ -91,8 +94,12 @@ export function createRequestHandler(ctx: ServerContext) {
       res.end();
       return;
     }
-    route(ctx, req, res).catch((error: unknown) => {
+    const entry = isConsoleTraffic(req)
+      ? undefined
+      : trackRequest(ctx.requestLog, req, res, requestId);
+    runTracked(entry, () => route(ctx, req, res)).catch((error: unknown) => {
       const failure = errorResponse(ctx, error);
+      runTracked(entry, () => noteOutcome(failure.status, failure.message));
       if (res.headersSent) {
         res.destroy();
         return;
@@ -190,6 +197,10 @@ export function createUpgradeHandler(ctx: ServerContext, wss: WebSocketServer) {
   });
   return (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     socket.on("error", () => socket.destroy());
+    const entry = trackRequest(ctx.requestLog, req, undefined, randomBytes(8).toString("hex"));
+    runTracked(entry, () => upgrade(req, socket, head));
+  };
+  function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     try {
       const path = normalPath(new URL(req.url ?? "/", "http://localhost"));
       if (path.startsWith("/compat/")) {
@@ -203,17 +214,21 @@ export function createUpgradeHandler(ctx: ServerContext, wss: WebSocketServer) {
       }
       const release = enterConcurrency(ctx, principal);
       socket.once("close", release);
+      noteOutcome(101);
       wss.handleUpgrade(req, socket, head, (ws) => {
         ctx.log(`WS ${route.path} opened`);
+        // The session's events run as part of its log entry, so its charges are counted there.
+        ws.emit = AsyncResource.bind(ws.emit.bind(ws)) as typeof ws.emit;
         route.session(ctx, ws, req, principal);
       });
     } catch (error) {
       const failure = errorResponse(ctx, error);
       // The path and the status only: auth messages quote the header's shape, never log them.
       ctx.log(`WS ${req.url?.split("?")[0]} refused ${failure.status}`);
+      noteOutcome(failure.status, failure.message);
       rejectUpgrade(socket, failure);
     }
-  };
+  }
 }
 
 /** The WebSocket server (no own HTTP listener; upgrades are handed to it). */

@@ -1,5 +1,6 @@
 import type { Engines } from "./engines/types.js";
 import type { RateLimiter } from "./http/rate-limit.js";
+import type { RequestLog } from "./requests-log/log.js";
 import type { AccountStore } from "./store/accounts.js";
 import type { VoiceStore } from "./store/voices.js";
 
@@ -22,6 +23,10 @@ export interface ServerContext {
   /** Unit of `duration` in ASR responses (the OAS says seconds). */
   asrDurationUnit: "seconds" | "milliseconds";
   log: Logger;
+  /** The latest requests, for the console's Requests view. */
+  requestLog: RequestLog;
+  /** Starting balance of users created at run time (console), in micro-credits. */
+  initialCreditMicro: number;
   /** Absolute base URL of the server, for links in responses (sample audio, cover images). */
   baseUrl: () => string;
 }

@@ -8,6 +8,8 @@ import type { Logger, ServerContext } from "./context.js";
 import type { Engines } from "./engines/types.js";
 import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimitOptions } from "./http/rate-limit.js";
 import { formatCredits, parseCredits } from "./pricing.js";
+import { DEFAULT_REQUEST_LOG_SIZE, RequestLog } from "./requests-log/log.js";
+import { noteCharge } from "./requests-log/track.js";
 import { AccountStore, type UsageEntry } from "./store/accounts.js";
 import { openDatabase } from "./store/database.js";
 import { VoiceStore } from "./store/voices.js";
@@ -39,6 +41,11 @@ export interface StartServerOptions {
   defaultModel?: string;
   /** Unit of ASR `duration` (default "seconds", as the OpenAPI schema says). */
   asrDurationUnit?: "seconds" | "milliseconds";
+  /**
+   * How many of the latest requests the console's Requests view keeps in memory (default 500).
+   * The log holds ids, sizes and parsed fields, never keys or audio bytes.
+   */
+  requestLogSize?: number;
   /** Receives log lines (requests, errors); silent by default. Keys are never logged. */
   logger?: Logger;
   /**
@@ -123,7 +130,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Loc
     : resolve(options.dataDir!);
   const initialMicro = parseCredits(options.initialCredits ?? 1000);
   const db = openDatabase(dataDir);
-  const accounts = new AccountStore(db);
+  const accounts = new AccountStore(db, noteCharge);
+  const requestLog = new RequestLog(options.requestLogSize ?? DEFAULT_REQUEST_LOG_SIZE);
   const voices = new VoiceStore(db);
 
   let owner = accounts.firstUser();
@@ -166,6 +174,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Loc
     defaultModel: options.defaultModel ?? "s2.1-pro",
     asrDurationUnit: options.asrDurationUnit ?? "seconds",
     log: options.logger ?? (() => {}),
+    requestLog,
+    initialCreditMicro: initialMicro,
     baseUrl: () => url,
   };
 

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import type { ServerContext } from "../context.js";
+import { notePrincipal } from "../requests-log/track.js";
 import type { Principal } from "../store/accounts.js";
 import { HttpError } from "./errors.js";
 
@@ -30,6 +31,7 @@ export function authenticate(ctx: ServerContext, req: IncomingMessage): Principa
 export function authenticateKey(ctx: ServerContext, key: string): Principal {
   const principal = ctx.accounts.authenticate(key);
   if (!principal) throw new HttpError(401, "Invalid API key");
+  notePrincipal(principal);
   const retryAfter = ctx.limiter.take(principal.keyId);
   if (retryAfter !== undefined) {
     throw new HttpError(429, `Rate limit exceeded for this API key; retry in ${retryAfter} s`, {

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import { decode } from "@msgpack/msgpack";
+import { noteBody } from "../requests-log/track.js";
 import { mediaType, readBody } from "./body.js";
 import { HttpError } from "./errors.js";
 import { type FieldBag, objectToBag, parseUrlEncoded, readMultipart } from "./forms.js";
@@ -76,7 +77,9 @@ export async function readObject(
     encoding = first === 0x7b && accepted.includes("json") ? "json" : "msgpack";
     if (!accepted.includes(encoding)) throw unsupported(req, accepted);
   }
-  return decodePayload(bytes, encoding);
+  const value = decodePayload(bytes, encoding);
+  noteBody(value);
+  return value;
 }
 
 /**
@@ -90,10 +93,14 @@ export async function readFields(
 ): Promise<FieldBag> {
   const encoding = declaredEncoding(req);
   if (encoding === "multipart" && accepted.includes("multipart")) {
-    return readMultipart(req, limit);
+    const bag = await readMultipart(req, limit);
+    noteBody(bag.fields);
+    return bag;
   }
   if (encoding === "urlencoded" && accepted.includes("urlencoded")) {
-    return parseUrlEncoded(await readBody(req, limit));
+    const bag = parseUrlEncoded(await readBody(req, limit));
+    noteBody(bag.fields);
+    return bag;
   }
   const objectEncodings = accepted.filter(
     (e): e is "json" | "msgpack" => e === "json" || e === "msgpack",

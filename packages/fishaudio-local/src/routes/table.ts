@@ -8,6 +8,17 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { WebSocket } from "ws";
+import { serveConsoleAsset, wantsPage } from "../console/assets.js";
+import {
+  handleCreateKey,
+  handleCreateUser,
+  handleListUsers,
+  handleMe,
+  handleRequestDetail,
+  handleRequestList,
+  handleRevokeKey,
+  handleUsage,
+} from "../console/local-api.js";
 import type { ServerContext } from "../context.js";
 import type { BodyEncoding } from "../http/decode.js";
 import type { Principal } from "../store/accounts.js";
@@ -77,7 +88,8 @@ const ANY_FORM = ["multipart", "urlencoded", "json", "msgpack"] as const;
 // biome-ignore format: one line per endpoint reads as a table
 export const ROUTES: readonly Route[] = [
   // Liveness, for scripts waiting on the server.
-  { method: "GET", path: "/", operation: null, body: [], auth: "none", charge: "none", handler: (c) => handleHealth(c.res) },
+  // A browser (Accept: text/html) gets the console page instead (console/, no data in it).
+  { method: "GET", path: "/", operation: null, body: [], auth: "none", charge: "none", handler: (c) => (wantsPage(c.req) ? serveConsoleAsset(c.req, c.res, "/") : handleHealth(c.res)) },
   { method: "GET", path: "/v1/health", operation: null, body: [], auth: "none", charge: "none", handler: (c) => handleHealth(c.res) },
 
   // Speech.
@@ -99,4 +111,17 @@ export const ROUTES: readonly Route[] = [
   // Wallet.
   { method: "GET", path: "/wallet/{user_id}/api-credit", operation: "get /wallet/{user_id}/api-credit", body: [], auth: "key", charge: "none", handler: (c) => handleApiCredit(c.ctx, c.res, c.principal, c.params.user_id!, c.url) },
   { method: "GET", path: "/wallet/{user_id}/package", operation: "get /wallet/{user_id}/package", body: [], auth: "key", charge: "none", handler: (c) => handlePackage(c.ctx, c.res, c.principal, c.params.user_id!) },
+
+  // The console (local only): its page's script and style, and its data under /local/
+  // (console/local-api.ts; a non-owner key sees only its own requests and usage).
+  { method: "GET", path: "/console/app.js", operation: null, body: [], auth: "none", charge: "none", handler: (c) => serveConsoleAsset(c.req, c.res, "/console/app.js") },
+  { method: "GET", path: "/console/app.css", operation: null, body: [], auth: "none", charge: "none", handler: (c) => serveConsoleAsset(c.req, c.res, "/console/app.css") },
+  { method: "GET", path: "/local/me", operation: null, body: [], auth: "key", charge: "none", handler: handleMe },
+  { method: "GET", path: "/local/requests", operation: null, body: [], auth: "key", charge: "none", handler: handleRequestList },
+  { method: "GET", path: "/local/requests/{id}", operation: null, body: [], auth: "key", charge: "none", handler: handleRequestDetail },
+  { method: "GET", path: "/local/usage", operation: null, body: [], auth: "key", charge: "none", handler: handleUsage },
+  { method: "GET", path: "/local/users", operation: null, body: [], auth: "key", charge: "none", handler: handleListUsers },
+  { method: "POST", path: "/local/users", operation: null, body: ["json"], auth: "key", charge: "none", handler: handleCreateUser },
+  { method: "POST", path: "/local/users/{id}/keys", operation: null, body: ["json"], auth: "key", charge: "none", handler: handleCreateKey },
+  { method: "DELETE", path: "/local/keys/{key_id}", operation: null, body: [], auth: "key", charge: "none", handler: handleRevokeKey },
 ];

@@ -17,6 +17,14 @@ export interface Principal {
   keyId: string;
 }
 
+/** A stored API key as listed: never the key, which exists only as a hash. */
+export interface StoredKey {
+  id: string;
+  userId: string;
+  label: string;
+  createdAt: string;
+}
+
 /** One row of the usage ledger. */
 export interface UsageEntry {
   id: number;
@@ -56,7 +64,14 @@ export class AccountStore {
   /** Keys valid only while this process runs (hash -> user id); never written to disk. */
   private readonly sessionKeys = new Map<string, string>();
 
-  constructor(private readonly db: Db) {}
+  /**
+   * @param onCredit told of every charge (positive) and refund (negative), in micro-credits;
+   *   the request log uses it to show what each request cost.
+   */
+  constructor(
+    private readonly db: Db,
+    private readonly onCredit: (deltaMicro: number) => void = () => {},
+  ) {}
 
   /**
    * Issues a key that works until the server stops and is never stored.
@@ -139,6 +154,41 @@ export class AccountStore {
     return row && { user: toUser(row), keyId: row.key_id };
   }
 
+  /** Every user, oldest first. @example store.listUsers()[0] // the owner */
+  listUsers(): User[] {
+    const rows = this.db.prepare("SELECT * FROM users ORDER BY rowid").all() as UserRow[];
+    return rows.map(toUser);
+  }
+
+  /** The stored keys (ids and labels; the keys themselves exist only as hashes). */
+  listApiKeys(userId?: string): StoredKey[] {
+    const rows = (
+      userId === undefined
+        ? this.db
+            .prepare("SELECT id, user_id, label, created_at FROM api_keys ORDER BY rowid")
+            .all()
+        : this.db
+            .prepare(
+              "SELECT id, user_id, label, created_at FROM api_keys WHERE user_id = ? ORDER BY rowid",
+            )
+            .all(userId)
+    ) as Array<{ id: string; user_id: string; label: string; created_at: string }>;
+    return rows.map((r) => ({
+      id: r.id,
+      userId: r.user_id,
+      label: r.label,
+      createdAt: r.created_at,
+    }));
+  }
+
+  /**
+   * Deletes a stored key so it stops working at once; false when there is no such key.
+   * @example store.revokeApiKey(keyId)
+   */
+  revokeApiKey(keyId: string): boolean {
+    return this.db.prepare("DELETE FROM api_keys WHERE id = ?").run(keyId).changes === 1;
+  }
+
   /** Sets a user's balance (tests, admin). @example store.setCredit(id, 0) */
   setCredit(userId: string, creditMicro: number): void {
     this.db
@@ -156,6 +206,7 @@ export class AccountStore {
         "UPDATE users SET credit_micro = credit_micro - ?, updated_at = ? WHERE id = ? AND credit_micro >= ?",
       )
       .run(costMicro, nowIso(), userId, costMicro);
+    if (result.changes === 1) this.onCredit(costMicro);
     return result.changes === 1;
   }
 
@@ -171,6 +222,7 @@ export class AccountStore {
         .run(costMicro, nowIso(), userId);
       if (usageId !== undefined) this.db.prepare("DELETE FROM usage WHERE id = ?").run(usageId);
     })();
+    this.onCredit(-costMicro);
   }
 
   /** Appends a usage record; returns its id. @example store.recordUsage({...}) */

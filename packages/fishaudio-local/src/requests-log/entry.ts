@@ -1,0 +1,33 @@
+/** One API request as the console shows it. Never holds a key or audio bytes. */
+export interface RequestEntry {
+  /** Increasing number, unique per server run (the console polls with `after`). */
+  seq: number;
+  /** The `X-Request-Id` the response carried. */
+  id: string;
+  /** When the request arrived (RFC 3339). */
+  time: string;
+  method: string;
+  /** Path without the query string. */
+  path: string;
+  /** The query string parameters (no key is ever sent in a query). */
+  query: Record<string, string>;
+  /** The `model` header as sent (null when absent). */
+  model: string | null;
+  /** The id of the key that authenticated it (null when authentication failed). */
+  keyId: string | null;
+  userId: string | null;
+  /** HTTP status (101 for a WebSocket session); 0 while in flight. */
+  status: number;
+  /** Milliseconds until the response (or session) ended. */
+  durationMs: number | null;
+  /** Bytes of the request body (its declared length, or as counted on the wire). */
+  bytesIn: number;
+  /** Bytes sent in answer, on the wire (headers included). */
+  bytesOut: number;
+  /** Credits charged, in micro-credits (refunds already subtracted). */
+  creditMicro: number;
+  /** The error message answered, when the status is 4xx/5xx. */
+  error: string | null;
+  /** The parsed body with audio replaced by its size (see `summarizeBody`). */
+  body: unknown;
+}
