@@ -121,6 +121,12 @@ export async function main(argv: string[]): Promise<number> {
   } else {
     out.write(`API key for this run only (your stored keys keep working): ${server.apiKey}\n`);
   }
+  // The key rides in the fragment, which the browser never sends to the server or elsewhere.
+  out.write(
+    apiKey !== undefined && !server.apiKeyCreated
+      ? `console: ${server.url}/ (sign in with your key)\n`
+      : `console: ${server.url}/#key=${encodeURIComponent(server.apiKey)}\n`,
+  );
   out.write(`try: FISH_BASE_URL=${server.url} FISH_API_KEY=<key> fishaudio tts "Hello"\n`);
 
   await new Promise<void>((resolve) => {

@@ -78,8 +78,11 @@ describe("fishaudio-local serve", () => {
     assert.equal(((await res.json()) as { credit: string }).credit, "1000.00");
     await server.waitFor(/GET \/wallet\/self\/api-credit 200/);
     assert.equal(await server.stop(), 0);
-    // The key is printed once, at creation, and never in the request log.
-    assert.equal(server.lines.filter((l) => l.includes(key!)).length, 1);
+    // The key is printed at creation (alone, and in the console link's fragment), never in the
+    // request log.
+    const withKey = server.lines.filter((l) => l.includes(key!));
+    assert.equal(withKey.length, 2);
+    assert.ok(withKey.includes(`console: ${url}/#key=${key}`), withKey.join("\n"));
 
     const again = run(["serve", "--port", "0", "--data-dir", dataDir, "--quiet"]);
     const [, url2] = await again.waitFor(/listening on (\S+)/);
@@ -96,6 +99,8 @@ describe("fishaudio-local serve", () => {
     });
     const [, url] = await server.waitFor(/listening on (\S+)/);
     await server.waitFor(/API key: the one given/);
+    // A key given by the user is not echoed, not even in the console link.
+    await server.waitFor(/console: http:\/\/\S+\/ \(sign in with your key\)/);
     const res = await fetch(`${url}/model`, { headers: { authorization: "Bearer env-key-42" } });
     assert.equal(res.status, 200);
     await res.arrayBuffer();

@@ -74,6 +74,7 @@ export const serve: Command = {
         [
           `Fish Audio local server listening on ${server.url}`,
           `API key:   ${server.apiKey}${keyNote}`,
+          `Console:   ${server.url}/#key=${encodeURIComponent(server.apiKey)}`,
           `Data:      ${server.dataDir ?? dataDir}`,
           "",
           "Use it from another terminal:",
