@@ -129,7 +129,9 @@ describe("console in Chromium", { timeout: 600_000 }, () => {
 
   it("shows a request sent by the SDK, with its key id (never the key), model header and fields", async () => {
     const sdk = new FishAudio({ apiKey: server.apiKey, baseUrl: server.url, maxRetries: 0 });
-    await (await sdk.tts.convert({ text: "Sent by the SDK.", format: "wav", model: "s1" })).collect();
+    await (
+      await sdk.tts.convert({ text: "Sent by the SDK.", format: "wav", model: "s1" })
+    ).collect();
     await view(page, "requests");
     const row = await page.waitForSelector('tr[data-path="/v1/tts"] ::-p-text(s1)', {
       timeout: TIMEOUT,
@@ -173,7 +175,9 @@ describe("console in Chromium", { timeout: 600_000 }, () => {
   it("a non-owner key sees only its own requests and no users", async () => {
     const bob = server.createUser({ nickname: "bob" });
     const sdk = new FishAudio({ apiKey: bob.apiKey, baseUrl: server.url, maxRetries: 0 });
-    await (await sdk.tts.convert({ text: "Bob speaks.", format: "mp3", model: "bob-model" })).collect();
+    await (
+      await sdk.tts.convert({ text: "Bob speaks.", format: "mp3", model: "bob-model" })
+    ).collect();
     const bobPage = await openConsole(bob.apiKey);
     await view(bobPage, "requests");
     await bobPage.waitForSelector('tr[data-path="/v1/tts"] ::-p-text(bob-model)', {

@@ -11,7 +11,11 @@ describe("summarizeBody", () => {
       references: [{ audio: wav, text: "ref" }],
     }) as { text: string; references: Array<{ audio: unknown; text: string }> };
     assert.equal(summary.text, "hi");
-    assert.deepEqual(summary.references[0]!.audio, { $binary: true, bytes: wav.length, kind: "wav" });
+    assert.deepEqual(summary.references[0]!.audio, {
+      $binary: true,
+      bytes: wav.length,
+      kind: "wav",
+    });
     assert.ok(!JSON.stringify(summary).includes("RIFF"));
   });
 
