@@ -7,11 +7,25 @@ import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { FishAudio } from "fishaudio";
 import { type LocalServer, startServer } from "fishaudio-local";
 import type { Page } from "puppeteer-core";
 import { launchBrowser, type TestBrowser } from "../helpers/browser.js";
 import { fixture } from "../helpers/fixtures.js";
+
+/** The part of the SDK these tests use. */
+interface Sdk {
+  tts: {
+    convert(params: { text: string; format: string; model: string }): Promise<{
+      collect(): Promise<Uint8Array>;
+    }>;
+  };
+}
+type SdkClass = new (options: { apiKey: string; baseUrl: string; maxRetries: number }) => Sdk;
+
+// The SDK is loaded by name at run time: its sources are type-checked in their own package (with
+// the DOM types they need), not as part of this one.
+const sdkPackage = "fishaudio";
+const { FishAudio } = (await import(sdkPackage)) as { FishAudio: SdkClass };
 
 const SHOTS = new URL("../../docs/console/", import.meta.url);
 const TIMEOUT = 120_000;
@@ -48,7 +62,7 @@ describe("console in Chromium", { timeout: 600_000 }, () => {
     p.$eval(
       selector,
       (el, v) => {
-        (el as HTMLInputElement).value = v;
+        (el as unknown as { value: string }).value = v;
         el.dispatchEvent(new Event("input", { bubbles: true }));
       },
       value,
@@ -66,7 +80,7 @@ describe("console in Chromium", { timeout: 600_000 }, () => {
 
   it("takes the key from the fragment into session storage, out of the address bar, with no cookie", async () => {
     assert.equal(new URL(page.url()).hash, "");
-    const stored = await page.evaluate(() => sessionStorage.getItem("fishaudio-local.key"));
+    const stored = await page.evaluate('sessionStorage.getItem("fishaudio-local.key")');
     assert.equal(stored, server.apiKey);
     assert.deepEqual(await page.browserContext().cookies(), []);
     assert.match(await page.$eval(".who", (e) => e.textContent ?? ""), /owner/);
@@ -98,11 +112,11 @@ describe("console in Chromium", { timeout: 600_000 }, () => {
     const created = await page.waitForSelector("#voice-created", { timeout: TIMEOUT });
     const id = await created!.evaluate((e) => e.getAttribute("data-voice-id"));
     assert.ok(id);
-    const voice = await (
+    const voice = (await (
       await fetch(`${server.url}/model/${id}`, {
         headers: { authorization: `Bearer ${server.apiKey}` },
       })
-    ).json();
+    ).json()) as { title: string; samples: unknown[] };
     assert.equal(voice.title, "Console clone");
     assert.equal(voice.samples.length, 1);
     await setValue(page, "#voice-search", "Console clone");
@@ -159,9 +173,9 @@ describe("console in Chromium", { timeout: 600_000 }, () => {
     await page.click("#user-create");
     const made = await page.waitForSelector("#new-key code", { timeout: TIMEOUT });
     const key = await made!.evaluate((e) => e.textContent ?? "");
-    const me = await (
+    const me = (await (
       await fetch(`${server.url}/local/me`, { headers: { authorization: `Bearer ${key}` } })
-    ).json();
+    ).json()) as { nickname: string; owner: boolean };
     assert.equal(me.nickname, "carol");
     assert.equal(me.owner, false);
     await page.waitForSelector("tr ::-p-text(carol)");
