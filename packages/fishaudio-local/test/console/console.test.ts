@@ -86,15 +86,30 @@ describe("console in Chromium", { timeout: 600_000 }, () => {
     assert.match(await page.$eval(".who", (e) => e.textContent ?? ""), /owner/);
   });
 
-  it("speaks a sentence: the page receives audio it can decode", async () => {
+  it("speaks a sentence: the page receives audio it can decode, and highlights the words in time", async () => {
     await setValue(page, "#speak-text", "The console speaks this sentence out loud.");
+    assert.equal(
+      await page.$eval("#speak-timed", (e) => (e as unknown as { checked: boolean }).checked),
+      true,
+    );
     await page.click("#speak-go");
+    // Word timings from /v1/tts/stream/with-timestamp, marked as playback reaches them.
+    await page.waitForSelector("#speak-words span.spoken", { timeout: TIMEOUT });
+    const words = await page.$$eval("#speak-words span", (spans) =>
+      spans.map((s) => (s.textContent ?? "").trim()),
+    );
+    assert.deepEqual(words, ["The", "console", "speaks", "this", "sentence", "out", "loud"]);
     const result = await page.waitForSelector("#speak-result", { timeout: TIMEOUT });
     const bytes = Number(await result!.evaluate((e) => e.getAttribute("data-bytes")));
     const seconds = Number(await result!.evaluate((e) => e.getAttribute("data-decoded-seconds")));
     assert.ok(bytes > 1000, `only ${bytes} bytes of audio`);
     // Chromium's own decoder read it: a sentence of speech, not an empty or broken file.
     assert.ok(seconds > 1 && seconds < 20, `decoded ${seconds} s`);
+    // By the end of playback every word has been reached.
+    await page.waitForFunction(
+      'document.querySelectorAll("#speak-words span.spoken").length === document.querySelectorAll("#speak-words span").length',
+      { timeout: TIMEOUT },
+    );
     await shot(page, "speak");
   });
 

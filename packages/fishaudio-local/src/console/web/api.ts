@@ -46,6 +46,8 @@ export interface RequestOptions {
   method?: string;
   json?: unknown;
   form?: FormData;
+  /** Extra headers (e.g. `model`); the key is always added. */
+  headers?: Record<string, string>;
   signal?: AbortSignal;
 }
 
@@ -54,7 +56,10 @@ export interface RequestOptions {
  * @example const res = await request("/v1/tts", { method: "POST", json: { text: "Hi" } });
  */
 export async function request(path: string, options: RequestOptions = {}): Promise<Response> {
-  const headers: Record<string, string> = { Authorization: `Bearer ${currentKey()}` };
+  const headers: Record<string, string> = {
+    ...options.headers,
+    Authorization: `Bearer ${currentKey()}`,
+  };
   let body: BodyInit | undefined;
   if (options.json !== undefined) {
     headers["Content-Type"] = "application/json";

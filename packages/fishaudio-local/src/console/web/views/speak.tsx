@@ -3,6 +3,13 @@ import { messageOf, request } from "../api.js";
 import { canStreamMp3, mp3Player, pcmPlayer, type StreamPlayer } from "../audio/stream-player.js";
 import { encodeWav } from "../audio/wav.js";
 import { formatBytes } from "../format.js";
+import {
+  Alignment,
+  base64Bytes,
+  readEvents,
+  type TimedWord,
+  type TimestampEvent,
+} from "../timestamps.js";
 import type { Voice } from "../types.js";
 import { DownloadLink, ErrorLine } from "../ui.js";
 
@@ -47,6 +54,45 @@ function VoicePicker(props: {
   );
 }
 
+/** The audio bytes of a plain TTS answer, as they arrive. */
+async function* rawChunks(res: Response): AsyncGenerator<Uint8Array> {
+  const reader = res.body!.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return;
+    yield value;
+  }
+}
+
+/** The audio of a timestamped answer, as it arrives, telling `onWords` each new alignment. */
+async function* timedChunks(
+  res: Response,
+  onWords: (words: TimedWord[]) => void,
+): AsyncGenerator<Uint8Array> {
+  const alignment = new Alignment();
+  for await (const event of readEvents(res.body!)) {
+    const timed = event as TimestampEvent;
+    if (timed.alignment) {
+      alignment.add(timed);
+      onWords(alignment.all());
+    }
+    if (timed.audio_base64) yield base64Bytes(timed.audio_base64);
+  }
+}
+
+/** The text with each word marked once playback has reached it. */
+function Words({ words, position }: { words: TimedWord[]; position: number }) {
+  return (
+    <p class="words" id="speak-words" data-count={words.length}>
+      {words.map((w) => (
+        <span key={`${w.start}-${w.text}`} class={position >= w.start ? "spoken" : ""}>
+          {w.text}{" "}
+        </span>
+      ))}
+    </p>
+  );
+}
+
 interface Result {
   blob: Blob;
   bytes: number;
@@ -61,6 +107,9 @@ export function Speak({ voices }: { voices: Voice[] }) {
   const [format, setFormat] = useState<Format>("mp3");
   const [speed, setSpeed] = useState(1);
   const [volume, setVolume] = useState(0);
+  const [timed, setTimed] = useState(true);
+  const [words, setWords] = useState<TimedWord[]>([]);
+  const [position, setPosition] = useState(0);
   const [busy, setBusy] = useState(false);
   const [received, setReceived] = useState(0);
   const [error, setError] = useState<string>();
@@ -71,6 +120,18 @@ export function Speak({ voices }: { voices: Voice[] }) {
   const count = speakerCount(text);
 
   useEffect(() => () => abortRef.current?.abort(), []);
+  // Follows playback for the highlighting, once a frame, while there are words to mark.
+  useEffect(() => {
+    if (words.length === 0) return;
+    let frame = requestAnimationFrame(function follow() {
+      const player = playerRef.current;
+      const element = audioRef.current;
+      const at = player ? player.position() : (element?.currentTime ?? 0);
+      setPosition(at);
+      frame = requestAnimationFrame(follow);
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [words.length > 0]);
 
   const speak = async () => {
     abortRef.current?.abort();
@@ -81,6 +142,8 @@ export function Speak({ voices }: { voices: Voice[] }) {
     setError(undefined);
     setResult(undefined);
     setReceived(0);
+    setWords([]);
+    setPosition(0);
     const chosen = speakers.slice(0, count).map((s) => s || undefined);
     const referenceId = count > 1 ? chosen.map((s) => s ?? "") : chosen[0];
     const body: Record<string, unknown> = {
@@ -91,20 +154,19 @@ export function Speak({ voices }: { voices: Voice[] }) {
       ...(referenceId ? { reference_id: referenceId } : {}),
     };
     try {
-      const res = await request("/v1/tts", { json: body, signal: abort.signal });
+      const path = timed ? "/v1/tts/stream/with-timestamp" : "/v1/tts";
+      const res = await request(path, { json: body, signal: abort.signal });
       const element = audioRef.current!;
       let player: StreamPlayer | undefined;
       if (format === "mp3" && canStreamMp3()) player = await mp3Player(element);
       else if (format === "wav" || format === "pcm") {
         player = pcmPlayer(new AudioContext(), { wav: format === "wav", sampleRate: PCM_RATE });
       }
-      playerRef.current = player;
+      playerRef.current = player ?? undefined;
       const chunks: Uint8Array[] = [];
       let total = 0;
-      const reader = res.body!.getReader();
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
+      const audio = timed ? timedChunks(res, setWords) : rawChunks(res);
+      for await (const value of audio) {
         chunks.push(value);
         total += value.length;
         setReceived(total);
@@ -226,9 +288,19 @@ export function Speak({ voices }: { voices: Voice[] }) {
             Stop
           </button>
         )}
+        <label class="inline">
+          <input
+            type="checkbox"
+            id="speak-timed"
+            checked={timed}
+            onChange={(e) => setTimed(e.currentTarget.checked)}
+          />{" "}
+          highlight words (timestamps endpoint)
+        </label>
         <span class="hint">{received > 0 && `${formatBytes(received)} received`}</span>
       </div>
       <ErrorLine error={error} />
+      {words.length > 0 && <Words words={words} position={position} />}
       {/* biome-ignore lint/a11y/useMediaCaption: the words being spoken are on the page */}
       <audio ref={audioRef} controls class="player" />
       {result && (
