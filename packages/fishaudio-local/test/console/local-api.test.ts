@@ -190,5 +190,9 @@ describe("/local/ endpoints and the request log", () => {
     const script = await t.call("GET", "/console/app.js", { key: null });
     assert.equal(script.status, 200);
     assert.match(script.headers.get("content-type")!, /javascript/);
+    const style = await t.call("GET", "/console/app.css", { key: null });
+    assert.equal(style.status, 200);
+    assert.match(style.headers.get("content-type")!, /text\/css/);
+    assert.match(style.headers.get("content-security-policy")!, /default-src 'none'/);
   });
 });
