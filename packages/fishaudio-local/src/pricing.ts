@@ -6,6 +6,7 @@
  *   i.e. 15 micro-credits per byte.
  * - Speech to text: 0.36 credits per hour of audio, i.e. 100 micro-credits per second, charged
  *   per started tenth of a second.
+ * - Voice design: 0.01 credits per successful request (the cloud's list price).
  */
 export const MICRO = 1_000_000;
 export const TTS_MICRO_PER_BYTE = 15;
@@ -47,3 +48,6 @@ export function parseCredits(value: number | string): number {
   const micro = Number(match[2]) * MICRO + Number((match[3] ?? "").padEnd(6, "0"));
   return match[1] ? -micro : micro;
 }
+
+/** Voice design: 0.01 credits per successful request, however many candidates it returns. */
+export const VOICE_DESIGN_MICRO = 10_000;

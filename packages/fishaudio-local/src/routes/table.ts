@@ -36,6 +36,7 @@ import {
 import { handleTts } from "./tts.js";
 import { runLiveSession } from "./tts-live.js";
 import { handleTtsWithTimestamp } from "./tts-timestamps.js";
+import { handleVoiceDesign } from "./voice-design.js";
 import { handleApiCredit, handlePackage } from "./wallet.js";
 
 /** One HTTP request, matched to its entry. `principal` is set when the entry's auth is "key". */
@@ -61,8 +62,8 @@ interface RouteBase {
   body: readonly BodyEncoding[];
   /** "key": `Authorization: Bearer <key>` (401), rate limit (429), concurrency slot. */
   auth: "key" | "none";
-  /** What the request is charged for (rates in pricing.ts): "none", "text" (UTF-8 bytes), "audio" (seconds). */
-  charge: "none" | "text" | "audio";
+  /** What the request is charged for (rates in pricing.ts): "none", "text" (UTF-8 bytes), "audio" (seconds), "request" (a flat price). */
+  charge: "none" | "text" | "audio" | "request";
 }
 
 export interface HttpRoute extends RouteBase {
@@ -97,6 +98,9 @@ export const ROUTES: readonly Route[] = [
   { method: "POST", path: "/v1/tts/stream/with-timestamp", operation: "post /v1/tts/stream/with-timestamp", body: OBJECT, auth: "key", charge: "text", handler: (c) => handleTtsWithTimestamp(c.ctx, c.req, c.res, c.principal) },
   { method: "WS", path: "/v1/tts/live", operation: null, body: [], auth: "key", charge: "text", session: runLiveSession },
   { method: "POST", path: "/v1/asr", operation: "post /v1/asr", body: ["multipart", "msgpack"], auth: "key", charge: "audio", handler: (c) => handleAsr(c.ctx, c.req, c.res, c.principal) },
+
+  // Voice design: candidates from a description, JSON only.
+  { method: "POST", path: "/v1/voice-design", operation: "post /v1/voice-design", body: ["json"], auth: "key", charge: "request", handler: (c) => handleVoiceDesign(c.ctx, c.req, c.res, c.principal) },
 
   // Voices ("models").
   { method: "GET", path: "/model", operation: "get /model", body: [], auth: "key", charge: "none", handler: (c) => handleListModels(c.ctx, c.req, c.res, c.principal, c.url) },

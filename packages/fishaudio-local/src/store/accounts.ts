@@ -30,10 +30,10 @@ export interface UsageEntry {
   id: number;
   userId: string;
   keyId: string;
-  kind: "tts" | "tts-live" | "asr";
+  kind: "tts" | "tts-live" | "asr" | "voice-design";
   model: string | null;
   voiceId: string | null;
-  /** UTF-8 bytes for TTS, seconds of audio for ASR. */
+  /** UTF-8 bytes for TTS, seconds of audio for ASR, candidates for voice design. */
   units: number;
   costMicro: number;
   createdAt: string;
