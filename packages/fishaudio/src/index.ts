@@ -16,7 +16,7 @@ export type { Query, QueryValue } from "./internal/qs.js";
 export type { RequestOptions } from "./internal/request-options.js";
 export type { FlushEvent, TextEvent, WebSocketLike } from "./realtime/index.js";
 export { iterWebsocketAudio } from "./realtime/index.js";
-export type { Credits, Package } from "./resources/account.js";
+export type { Credits, CreditsParams, Package, PackageParams } from "./resources/account.js";
 export type { ASRParams, ASRResponse, ASRSegment } from "./resources/asr.js";
 export type {
   AudioFormat,
@@ -29,12 +29,16 @@ export type {
   TTSConvertParams,
   TTSOverrides,
   TTSStreamWebsocketParams,
+  WebSocketOptions,
 } from "./resources/tts.js";
 export type {
   Visibility,
   Voice,
   VoiceAuthor,
+  VoiceCandidate,
   VoiceCreateParams,
+  VoiceDesignParams,
+  VoiceDesignResponse,
   VoiceListParams,
   VoiceSample,
   VoiceUpdateParams,

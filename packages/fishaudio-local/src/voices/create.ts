@@ -7,6 +7,7 @@ import type { Principal } from "../store/accounts.js";
 import type { NewVoice, Visibility, VoicePatch } from "../store/voices.js";
 import { detectLanguage } from "../tts/text.js";
 import { closestVoice } from "../tts/voice-plan.js";
+import { generatedSample } from "./generated-sample.js";
 
 /** Fields sent as files: multipart file parts, msgpack bin, or base64 text in JSON. */
 export const VOICE_FILES = ["voices", "cover_image"] as const;
@@ -20,6 +21,8 @@ export interface NewVoiceFields {
   visibility?: Visibility;
   tags?: string | string[];
   cover_image?: Uint8Array | Uint8Array[];
+  /** Also speak and store a sample of the new voice. */
+  generate_sample?: boolean;
 }
 
 /** PATCH /model/{id}'s body after schema validation. */
@@ -117,6 +120,15 @@ export async function buildNewVoice(
   const pitchHz = pitches.length > 0 ? pitches[Math.floor(pitches.length / 2)]! : null;
   const language = detectLanguage(transcripts.join(" "));
   const engineVoice = closestVoice(ctx.engines.voices(), language, pitchHz ?? undefined);
+  const stored = samples.map((audio, i) => ({
+    audio,
+    text: transcripts[i] ?? "",
+    duration: decoded[i]!.samples.length / decoded[i]!.sampleRate,
+  }));
+  if (fields.generate_sample) {
+    const settings = { engineVoiceId: engineVoice.id, ...(pitchHz !== null ? { pitchHz } : {}) };
+    stored.push(await generatedSample(ctx, settings, language));
+  }
   return {
     ownerId: principal.user.id,
     title,
@@ -127,11 +139,7 @@ export async function buildNewVoice(
     engineVoiceId: engineVoice.id,
     pitchHz,
     coverImage: cover ?? null,
-    samples: samples.map((audio, i) => ({
-      audio,
-      text: transcripts[i] ?? "",
-      duration: decoded[i]!.samples.length / decoded[i]!.sampleRate,
-    })),
+    samples: stored,
   };
 }
 

@@ -15,6 +15,11 @@ import {
   checkStrings,
 } from "../internal/validation.js";
 import { toVoice, toVoicePage } from "../internal/wire/responses.js";
+import {
+  toVoiceDesignBody,
+  toVoiceDesignResponse,
+  VOICE_DESIGN_MODEL,
+} from "../internal/wire/voice-design.js";
 
 export type Visibility = "public" | "unlist" | "private";
 const VISIBILITIES: readonly Visibility[] = ["public", "unlist", "private"];
@@ -96,6 +101,8 @@ export interface VoiceCreateParams {
   trainMode?: "fast" | (string & {});
   /** Default true. */
   enhanceAudioQuality?: boolean;
+  /** Have the server speak and store a sample of the new voice. Default false. */
+  generateSample?: boolean;
 }
 
 export interface VoiceUpdateParams {
@@ -104,6 +111,53 @@ export interface VoiceUpdateParams {
   coverImage?: Uploadable;
   visibility?: Visibility;
   tags?: string[];
+}
+
+/** `client.voices.design(...)`: `VoiceDesignRequest` in camelCase, bounds as its schema states. */
+export interface VoiceDesignParams {
+  /** What the voice should sound like, 1 to 2000 characters. */
+  instruction: string;
+  /** The line the candidates read (at most 150 characters); the server picks one when unset. */
+  referenceText?: string | null;
+  /** BCP-47 language hint such as "en", "zh" or "ja". */
+  language?: string | null;
+  /** Number of candidates, 1 to 4 (server default 2). */
+  n?: number;
+  /** Speaking speed multiplier, above 0 and at most 3 (server default 1). */
+  speed?: number;
+  /** Diffusion steps of the design model, 1 to 128 (server default 32). */
+  numStep?: number;
+  /** How strongly candidates follow the instruction, at least 0 (server default 2). */
+  guidanceScale?: number;
+  /** Instruction guidance for prompt conditioning, at least 0 (server default 0). */
+  instructGuidanceScale?: number;
+  /** The same instruction and seed give the same candidates. */
+  seed?: number | null;
+  /** The `model` header; the service has one, "voice-design-1" (the default). */
+  model?: "voice-design-1" | (string & {});
+}
+
+/** One generated voice: its audio (WAV bytes) and what it says. */
+export interface VoiceCandidate {
+  /** Stable identifier of this candidate. */
+  id: string;
+  /** Position in the response. */
+  index: number;
+  /** The candidate's audio, decoded from the wire's base64 (WAV today). */
+  audio: Uint8Array;
+  sampleRate: number;
+  durationMs: number;
+  /** What the candidate says, when the server reports it. */
+  text?: string;
+  /** The instruction it was made from, when the server reports it. */
+  instruct?: string;
+  /** The requested or detected language, when the server reports it. */
+  language?: string;
+}
+
+export interface VoiceDesignResponse {
+  /** In `index` order. */
+  candidates: VoiceCandidate[];
 }
 
 /** Voice management: `client.voices`. */
@@ -163,6 +217,46 @@ export class Voices extends APIResource {
   }
 
   /**
+   * Designs voices from a description: `n` candidates with their audio (WAV bytes), to hear and
+   * to keep one with `keep`.
+   * @example
+   * const { candidates } = await client.voices.design({ instruction: "warm, deep narrator", n: 3 });
+   * await writeFile("first.wav", candidates[0].audio);
+   */
+  design(params: VoiceDesignParams, options?: RequestOptions): APIPromise<VoiceDesignResponse> {
+    return this._client
+      .requestJSON(
+        later(() => designSpec(params)),
+        options,
+      )
+      ._thenUnwrap(toVoiceDesignResponse);
+  }
+
+  /**
+   * Keeps a designed candidate as a voice: creates one from its audio and text in one call.
+   * @example
+   * const voice = await client.voices.keep(candidates[1], { title: "Narrator" });
+   * await client.tts.convert({ text: "Hello", referenceId: voice.id });
+   */
+  keep(
+    candidate: VoiceCandidate,
+    params: Omit<VoiceCreateParams, "voices" | "texts">,
+    options?: RequestOptions,
+  ): APIPromise<Voice> {
+    const spec = async (): Promise<RequestSpec> => {
+      if (!candidate || !(candidate.audio instanceof Uint8Array)) {
+        throw new ValidationError("candidate", "must be a candidate from voices.design().");
+      }
+      return createSpec({
+        ...params,
+        voices: [candidate.audio],
+        ...(candidate.text ? { texts: [candidate.text] } : {}),
+      });
+    };
+    return this._client.requestJSON(spec(), options)._thenUnwrap(toVoice);
+  }
+
+  /**
    * Changes a voice's metadata (form-urlencoded, or multipart when a cover image is given).
    * @example await client.voices.update(voice.id, { title: "New title", visibility: "unlist" });
    */
@@ -213,11 +307,30 @@ async function createSpec(params: VoiceCreateParams): Promise<RequestSpec> {
       name: "enhance_audio_quality",
       value: checkBoolean("enhanceAudioQuality", params.enhanceAudioQuality ?? true),
     },
+    {
+      name: "generate_sample",
+      value:
+        params.generateSample === undefined
+          ? undefined
+          : checkBoolean("generateSample", params.generateSample),
+    },
     ...voices.map((voice) => ({ name: "voices", file: voice as Uploadable })),
     { name: "cover_image", file: params.coverImage },
   ];
   const body = await buildForm(fields);
   return { method: "POST", path: "/model", body };
+}
+
+/** `POST /v1/voice-design`: JSON only (not the msgpack the other bodies use), model header. */
+function designSpec(params: VoiceDesignParams): RequestSpec {
+  const body = toVoiceDesignBody(params);
+  const model = checkString("model", params.model ?? VOICE_DESIGN_MODEL, { nonEmpty: true });
+  return {
+    method: "POST",
+    path: "/v1/voice-design",
+    body: new TextEncoder().encode(JSON.stringify(body)),
+    headers: { "Content-Type": "application/json", model },
+  };
 }
 
 /** Form fields of an update: urlencoded, or multipart when there is a cover image. */

@@ -136,3 +136,29 @@ describe("account against fishaudio-local", () => {
     assert.equal(typeof pkg.finishedAt, "string");
   });
 });
+
+describe("voices.create with generateSample against fishaudio-local", () => {
+  it("stores a spoken sample beside the uploaded one", async () => {
+    const voice = await it_.client.voices.create({
+      title: "With a sample",
+      voices: [female],
+      texts: ["This is a sample of my voice for cloning."],
+      generateSample: true,
+    });
+    assert.equal(voice.samples.length, 2);
+    assert.match(voice.samples[1]!.text, /This is how I sound/);
+    const audio = await fetch(voice.samples[1]!.audio, {
+      headers: { authorization: `Bearer ${it_.server.apiKey}` },
+    });
+    assert.equal(audio.status, 200);
+    const bytes = Buffer.from(await audio.arrayBuffer());
+    assert.equal(bytes.toString("latin1", 0, 4), "RIFF");
+    assert.ok(bytes.byteLength > 44_100, `${bytes.byteLength} bytes`);
+    const plain = await it_.client.voices.create({
+      title: "No sample",
+      voices: [female],
+      texts: ["Hi."],
+    });
+    assert.equal(plain.samples.length, 1);
+  });
+});
