@@ -103,13 +103,7 @@ export function stdoutSink(): AudioSink {
  * @example const sink = await speakerSink(signal); await sink.write(chunk); await sink.close();
  */
 export async function speakerSink(signal: AbortSignal): Promise<AudioSink> {
-  if (!(await onPath("ffplay")) && !(await onPath("mpv"))) {
-    throw new CliError(
-      "no audio player found: playing needs ffplay (from FFmpeg) or mpv on the PATH; install one " +
-        "(e.g. apt-get install ffmpeg) or write a file with -o FILE",
-      ExitCode.failure,
-    );
-  }
+  await requirePlayer();
   const queue = new ChunkQueue();
   const playing = playStream(queue, { signal });
   let failed: unknown;
@@ -131,6 +125,20 @@ export async function speakerSink(signal: AbortSignal): Promise<AudioSink> {
       await playing.catch(() => {});
     },
   };
+}
+
+/**
+ * Fails with a clear CliError when no player is on the PATH, so --play fails before a request.
+ * @example await requirePlayer();
+ */
+export async function requirePlayer(): Promise<void> {
+  if (!(await onPath("ffplay")) && !(await onPath("mpv"))) {
+    throw new CliError(
+      "no audio player found: playing needs ffplay (from FFmpeg) or mpv on the PATH; install one " +
+        "(e.g. apt-get install ffmpeg) or write a file with -o FILE",
+      ExitCode.failure,
+    );
+  }
 }
 
 async function onPath(name: string): Promise<boolean> {

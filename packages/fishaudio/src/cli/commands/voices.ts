@@ -8,6 +8,7 @@ import { audioFile, imageFile } from "../input.js";
 import { note, printJson, table } from "../output.js";
 import { connect, verbosity } from "../session.js";
 import type { Command, CommandGroup } from "./command.js";
+import { designCommand } from "./voices-design.js";
 
 const VISIBILITIES = ["public", "unlist", "private"] as const;
 const json = { type: "boolean", description: "print JSON on stdout" } as const;
@@ -238,11 +239,12 @@ const deleteCommand: Command = {
 /** The `voices` command group. */
 export const voices: CommandGroup = {
   name: "voices",
-  summary: "list, show, clone, update and delete voices",
+  summary: "list, show, clone, design, update and delete voices",
   subcommands: {
     list: listCommand,
     get: getCommand,
     create: createCommand,
+    design: designCommand,
     update: updateCommand,
     delete: deleteCommand,
   },

@@ -219,7 +219,7 @@ describe("fishaudio voices", () => {
       [["voices", "list", "--all", "--page", "2"], /--all fetches every page; drop --page/],
       [
         ["voices", "rename"],
-        /unknown subcommand "voices rename": use one of list, get, create, update, delete/,
+        /unknown subcommand "voices rename": use one of list, get, create, design, update, delete/,
       ],
     ];
     for (const [args, pattern] of cases) {
