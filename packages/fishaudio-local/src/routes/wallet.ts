@@ -19,6 +19,13 @@ export function handleApiCredit(
   url: URL,
 ): void {
   checkUser(principal, userId);
+  const teamId = url.searchParams.get("team_id");
+  if (teamId) {
+    throw new HttpError(
+      404,
+      `Team '${teamId.slice(0, 100)}' not found: the local server has no teams; leave team_id out for your own credit`,
+    );
+  }
   const user = ctx.accounts.getUser(principal.user.id)!;
   const check = url.searchParams.get("check_free_credit");
   sendJson(res, 200, {
