@@ -15,6 +15,27 @@ interface AsrFields {
   ignore_timestamps?: boolean;
 }
 
+/** What the local recogniser (pocketsphinx with the en-us model) understands. */
+const LANGUAGE_NAMES: Record<string, string> = { en: "English" };
+
+/**
+ * The ISO 639-1 code of a `language` hint the recogniser supports ("en", "en-US", "English");
+ * any other language is a 400 naming what is supported, never a silent English guess.
+ */
+function recognisedLanguage(hint: string | undefined): string {
+  const trimmed = hint?.trim();
+  if (!trimmed) return "en";
+  const code = trimmed.toLowerCase().split(/[-_]/)[0]!;
+  if (code in LANGUAGE_NAMES) return code;
+  const byName = Object.entries(LANGUAGE_NAMES).find(([, name]) => name.toLowerCase() === code);
+  if (byName) return byName[0];
+  const supported = Object.entries(LANGUAGE_NAMES).map(([c, name]) => `"${c}" (${name})`);
+  throw new HttpError(
+    400,
+    `Language '${trimmed.slice(0, 50)}' is not supported by the local recogniser; it supports ${supported.join(", ")}: send one of those, or no language`,
+  );
+}
+
 /** POST /v1/asr: msgpack or multipart audio in, `{text, duration, segments}` out. */
 export async function handleAsr(
   ctx: ServerContext,
@@ -36,7 +57,7 @@ export async function handleAsr(
   const body = validateFields<AsrFields>("post /v1/asr", bag, ["audio"]);
   const audio = body.audio;
   if (audio.length === 0) throw new HttpError(400, "The 'audio' file is empty");
-  const language = body.language?.trim() || undefined;
+  const language = recognisedLanguage(body.language);
   const ignoreTimestamps = body.ignore_timestamps ?? true;
 
   const { transcript, seconds } = await transcribeCharged(ctx, principal, audio, "audio", {
@@ -54,9 +75,8 @@ export async function handleAsr(
           start: round(s.start),
           end: round(s.end),
         })),
-    // The local recogniser is English-only, whatever the `language` hint says.
-    language_code: "en",
-    language: "English",
+    language_code: language,
+    language: LANGUAGE_NAMES[language],
   });
 }
 

@@ -78,4 +78,21 @@ describe("asr.transcribe against fishaudio-local", () => {
       BadRequestError,
     );
   });
+
+  it("honours the language: English in any spelling, any other language a 400 naming English", async () => {
+    const audio = new Uint8Array(readFileSync(fixture("jfk.wav")));
+    const result = await it_.client.asr.transcribe({
+      audio,
+      language: "en-US",
+      includeTimestamps: false,
+    });
+    assert.equal(result.languageCode, "en");
+    assert.equal(result.language, "English");
+    assert.deepEqual(result.segments, []);
+    await assert.rejects(
+      it_.client.asr.transcribe({ audio, language: "de" }),
+      (e: unknown) =>
+        e instanceof BadRequestError && /'de' is not supported.*"en" \(English\)/.test(e.message),
+    );
+  });
 });
