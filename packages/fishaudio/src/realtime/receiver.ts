@@ -20,6 +20,8 @@ export interface ReceiverOptions {
   onSettled?: () => void;
   /** Events the socket emitted before this receiver existed; replayed first, in order. */
   earlyEvents?: EarlyEvent[];
+  /** A larger server message ends the session with a WebSocketError (websocket.maxMessageSize). */
+  maxMessageSize?: number;
 }
 
 type Outcome = { error: Error | undefined };
@@ -38,6 +40,7 @@ export class AudioReceiver implements AsyncIterator<Uint8Array> {
   readonly #extras: NodeSocketExtras | undefined;
   readonly #maxQueuedBytes: number;
   readonly #onSettled: (() => void) | undefined;
+  readonly #maxMessageSize: number | undefined;
 
   #queue: (Uint8Array | undefined)[] = [];
   #head = 0;
@@ -57,6 +60,7 @@ export class AudioReceiver implements AsyncIterator<Uint8Array> {
     this.#extras = nodeExtras(ws);
     this.#maxQueuedBytes = Math.max(1, options.maxQueuedBytes);
     this.#onSettled = options.onSettled;
+    this.#maxMessageSize = options.maxMessageSize;
     ws.addEventListener("message", this.#onMessage);
     ws.addEventListener("close", this.#onClose);
     ws.addEventListener("error", this.#onError);
@@ -130,6 +134,11 @@ export class AudioReceiver implements AsyncIterator<Uint8Array> {
     this.framesReceived++;
     const data = event?.data;
     if (typeof data === "string") return; // text frames are not part of the protocol: ignored
+    const size = messageSize(data);
+    if (this.#maxMessageSize !== undefined && size > this.#maxMessageSize) {
+      this.#settle(tooLarge(size, this.#maxMessageSize));
+      return;
+    }
     if (typeof Blob !== "undefined" && data instanceof Blob) {
       const previous = this.#pendingBlobs ?? Promise.resolve();
       const read = previous
@@ -156,6 +165,11 @@ export class AudioReceiver implements AsyncIterator<Uint8Array> {
     const settle = () => {
       const code = event?.code;
       const reason = event?.reason ? String(event.reason) : undefined;
+      // 1009: `ws` refused a message over its maxPayload (our maxMessageSize).
+      if (code === 1009 && this.#maxMessageSize !== undefined) {
+        this.#settle(tooLarge(undefined, this.#maxMessageSize));
+        return;
+      }
       this.#settle(
         new WebSocketError(
           `The WebSocket closed before the server sent "finish" (code ${code ?? "unknown"}${reason ? `: ${reason}` : ""}).`,
@@ -170,6 +184,10 @@ export class AudioReceiver implements AsyncIterator<Uint8Array> {
 
   #onError = (event: { error?: unknown; message?: unknown }): void => {
     const cause = event?.error ?? event;
+    if (this.#maxMessageSize !== undefined && /max payload size/i.test(errorText(cause))) {
+      this.#settle(tooLarge(undefined, this.#maxMessageSize));
+      return;
+    }
     this.#settle(new WebSocketError(`WebSocket error: ${errorText(cause)}`, { cause }));
   };
 
@@ -285,4 +303,20 @@ function toBytes(data: unknown): Uint8Array | undefined {
     return out;
   }
   return undefined;
+}
+
+function messageSize(data: unknown): number {
+  if (typeof Blob !== "undefined" && data instanceof Blob) return data.size;
+  if (data instanceof ArrayBuffer) return data.byteLength;
+  if (ArrayBuffer.isView(data)) return data.byteLength;
+  if (Array.isArray(data))
+    return data.reduce((n: number, part: Uint8Array) => n + part.byteLength, 0);
+  return 0;
+}
+
+function tooLarge(size: number | undefined, limit: number): WebSocketError {
+  const got = size === undefined ? "a message" : `a ${size}-byte message`;
+  return new WebSocketError(
+    `The server sent ${got} over the ${limit}-byte limit (websocket.maxMessageSize); the session was closed. Raise the limit to accept larger audio frames.`,
+  );
 }

@@ -35,6 +35,8 @@ export interface LiveSessionOptions {
   pingInterval?: number;
   /** The connection counts as dead after this long without a pong or any frame (default 60 000). */
   pongTimeout?: number;
+  /** Largest message accepted from the server, in bytes (default: no limit of the SDK's own). */
+  maxMessageSize?: number;
   /** Unread audio bytes above which the socket stops reading (default 2 MiB). */
   maxQueuedBytes?: number;
   /** Outgoing bytes buffered in the socket above which the input is no longer pulled (default 1 MiB). */
@@ -165,6 +167,7 @@ export class LiveSession implements AsyncIterator<Uint8Array> {
       ...(options.probe
         ? { explain: (failure) => explainFailedUpgrade(failure, options.url, options.probe!) }
         : {}),
+      ...(options.maxMessageSize !== undefined ? { maxMessageSize: options.maxMessageSize } : {}),
     });
     this.#ws = ws;
     this.#extras = nodeExtras(ws);
@@ -177,6 +180,7 @@ export class LiveSession implements AsyncIterator<Uint8Array> {
     this.#receiver = new AudioReceiver(ws, {
       earlyEvents: takeEarlyEvents(),
       maxQueuedBytes: options.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES,
+      ...(options.maxMessageSize !== undefined ? { maxMessageSize: options.maxMessageSize } : {}),
       // Close as soon as the outcome is known, even if the reader is still behind.
       onSettled: () => void this.#close(),
     });

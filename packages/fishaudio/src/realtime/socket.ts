@@ -163,6 +163,8 @@ export interface ConnectOptions {
    * the error to report; see `explainFailedUpgrade`.
    */
   explain?: (failure: WebSocketError) => Promise<Error>;
+  /** `ws` refuses larger messages itself (maxPayload); others are checked by the receiver. */
+  maxMessageSize?: number;
 }
 
 /**
@@ -181,7 +183,11 @@ export function connect(options: ConnectOptions): Promise<OpenSocket> {
     try {
       // perMessageDeflate is a `ws` option (other implementations ignore it): audio does not
       // compress, so offering deflate would only cost CPU on both ends.
-      ws = new options.WebSocket(url, { headers, perMessageDeflate: false });
+      ws = new options.WebSocket(url, {
+        headers,
+        perMessageDeflate: false,
+        ...(options.maxMessageSize !== undefined ? { maxPayload: options.maxMessageSize } : {}),
+      });
     } catch (cause) {
       reject(
         new WebSocketError(`Could not open a WebSocket to ${url}: ${errorText(cause)}`, { cause }),

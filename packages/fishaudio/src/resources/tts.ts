@@ -5,7 +5,7 @@ import { ValidationError } from "../core/error.js";
 import { APIResource } from "../core/resource.js";
 import type { Uploadable } from "../core/uploads.js";
 import type { RequestOptions } from "../internal/request-options.js";
-import { checkString } from "../internal/validation.js";
+import { checkInt, checkNumber, checkString } from "../internal/validation.js";
 import {
   bytesReferences,
   encodeStartFrame,
@@ -96,6 +96,22 @@ export interface TTSStreamWebsocketParams extends TTSOverrides {
   model?: Model;
   /** Aborting it closes the socket and ends the stream with APIUserAbortError. */
   signal?: AbortSignal;
+  /** Keepalive and message-size settings of the socket (the Python SDK's `WebSocketOptions`). */
+  websocket?: WebSocketOptions;
+}
+
+/**
+ * Socket settings of `streamWebsocket`, as the Python SDK 1.3's `WebSocketOptions` offers them
+ * (milliseconds here, seconds there). Keepalive pings need the `ws` package (Node); other
+ * WebSocket implementations cannot ping, and ignore the two ping settings.
+ */
+export interface WebSocketOptions {
+  /** Milliseconds between keepalive pings; 0 turns them off. Default 20 000. */
+  pingInterval?: number;
+  /** Milliseconds without a pong or any frame after which the socket counts as dead. Default 60 000. */
+  pingTimeout?: number;
+  /** Largest message accepted from the server, in bytes; a larger one ends the stream with WebSocketError. */
+  maxMessageSize?: number;
 }
 
 /** What `streamWebsocket` accepts as text input. */
@@ -136,7 +152,9 @@ export class TTS extends APIResource {
     }
     const model = checkString("model", params.model ?? DEFAULT_MODEL, { nonEmpty: true });
     const resolved = resolveTTS(params.config, params);
+    const socket = checkWebSocketOptions(params.websocket);
     const live = {
+      ...socket,
       url: this.#websocketURL("/v1/tts/live"),
       input: textStream,
       signal: params.signal,
@@ -190,4 +208,26 @@ function streamLiveLater(open: () => Promise<AudioStream>): AudioStream {
     yield* await open();
   }
   return new AudioStream(deferred());
+}
+
+function checkWebSocketOptions(options: WebSocketOptions | undefined): {
+  pingInterval?: number;
+  pongTimeout?: number;
+  maxMessageSize?: number;
+} {
+  if (options === undefined) return {};
+  if (options === null || typeof options !== "object") {
+    throw new ValidationError("websocket", "must be an object of WebSocketOptions.");
+  }
+  const out: { pingInterval?: number; pongTimeout?: number; maxMessageSize?: number } = {};
+  if (options.pingInterval !== undefined) {
+    out.pingInterval = checkNumber("websocket.pingInterval", options.pingInterval, 0);
+  }
+  if (options.pingTimeout !== undefined) {
+    out.pongTimeout = checkNumber("websocket.pingTimeout", options.pingTimeout, 1);
+  }
+  if (options.maxMessageSize !== undefined) {
+    out.maxMessageSize = checkInt("websocket.maxMessageSize", options.maxMessageSize, 1);
+  }
+  return out;
 }

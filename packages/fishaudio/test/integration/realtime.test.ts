@@ -71,3 +71,30 @@ describe("tts.streamWebsocket against fishaudio-local", () => {
     );
   });
 });
+
+describe("streamWebsocket websocket options against fishaudio-local", () => {
+  const say = () => ["Options are passed to the socket."];
+  it("maxMessageSize: audio frames over it end the stream with a WebSocketError that names it", async () => {
+    const live = it_.client.tts.streamWebsocket(say(), {
+      format: "wav",
+      websocket: { maxMessageSize: 256 },
+    });
+    await assert.rejects(
+      live.collect(),
+      (e: unknown) =>
+        e instanceof WebSocketError &&
+        /256-byte limit \(websocket.maxMessageSize\)/.test(e.message),
+    );
+  });
+
+  it("a limit the server's frames fit under, and ping settings, leave the stream whole", async () => {
+    const audio = await it_.client.tts
+      .streamWebsocket(say(), {
+        format: "wav",
+        websocket: { maxMessageSize: 65_536, pingInterval: 20, pingTimeout: 10_000 },
+      })
+      .collect();
+    assert.equal(Buffer.from(audio).toString("latin1", 0, 4), "RIFF");
+    assert.ok(audio.byteLength > 10_000);
+  });
+});
