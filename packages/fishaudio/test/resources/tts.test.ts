@@ -32,4 +32,24 @@ describe("tts resource", () => {
     }
     assert.equal(calls.length, 0);
   });
+
+  it("checks streamWebsocket's websocket options when called", () => {
+    const { client } = clientWith(() => new Response(null));
+    const open = (websocket: unknown) =>
+      client.tts.streamWebsocket(["Hi"], { websocket: websocket as never });
+    assert.throws(() => open({ pingInterval: -1 }), /websocket.pingInterval: must be at least 0/);
+    assert.throws(() => open({ pingTimeout: 0 }), /websocket.pingTimeout: must be at least 1/);
+    assert.throws(
+      () => open({ maxMessageSize: 0 }),
+      /websocket.maxMessageSize: must be at least 1/,
+    );
+    assert.throws(
+      () => open({ maxMessageSize: 1.5 }),
+      /websocket.maxMessageSize: must be an integer/,
+    );
+    assert.throws(() => open("fast"), ValidationError);
+    assert.doesNotThrow(() =>
+      open({ pingInterval: 0, pingTimeout: 5_000, maxMessageSize: 65_536 }),
+    );
+  });
 });
