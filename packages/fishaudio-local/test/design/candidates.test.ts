@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { planCandidates, SLOT_SEMITONES } from "../../src/design/candidates.js";
 import { readInstruction } from "../../src/design/instruction.js";
-import { VOICES } from "../../src/engines/voices.js";
+import { VOICES } from "../../src/engines/speech/voices.js";
 
 const voices = VOICES.map((v) => ({ ...v }));
 const options = { n: 4, seed: 1, speed: 1, strength: 1, language: "en", voices };

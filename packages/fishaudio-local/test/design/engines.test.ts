@@ -2,8 +2,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { type LocalServer, startServer } from "fishaudio-local";
-import { estimatePitch } from "../../src/engines/pitch.js";
-import { parseWav } from "../../src/engines/wav.js";
+import { parseWav } from "../../src/engines/codecs/wav.js";
+import { estimatePitch } from "../../src/engines/signal/pitch.js";
 
 interface Measured {
   bytes: Buffer;
