@@ -51,7 +51,7 @@ async function render(
   text: string,
   plan: CandidatePlan,
 ): Promise<{ wav: Uint8Array; durationMs: number }> {
-  const encoder = ctx.engines.createEncoder({ format: "wav", sampleRate: SAMPLE_RATE });
+  const encoder = await ctx.engines.createEncoder({ format: "wav", sampleRate: SAMPLE_RATE });
   const parts: Uint8Array[] = [];
   let seconds = 0;
   const voice = {

@@ -13,7 +13,7 @@ export async function generatedSample(
   language: string,
 ): Promise<{ audio: Uint8Array; text: string; duration: number }> {
   const text = previewText(language) ?? previewText("en")!;
-  const encoder = ctx.engines.createEncoder({ format: "wav" });
+  const encoder = await ctx.engines.createEncoder({ format: "wav" });
   const parts: Uint8Array[] = [];
   let duration = 0;
   for await (const chunk of ctx.engines.synthesize(text, { voice })) {
