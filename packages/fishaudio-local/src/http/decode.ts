@@ -4,6 +4,7 @@ import { noteBody } from "../requests-log/track.js";
 import { mediaType, readBody } from "./body.js";
 import { HttpError } from "./errors.js";
 import { type FieldBag, objectToBag, parseUrlEncoded, readMultipart } from "./forms.js";
+import { assertJsonShape, assertMsgpackShape } from "./shape.js";
 
 const MSGPACK_TYPES = new Set([
   "application/msgpack",
@@ -15,17 +16,20 @@ const MSGPACK_TYPES = new Set([
 export type BodyEncoding = "json" | "msgpack" | "multipart" | "urlencoded";
 
 /**
- * Decodes a msgpack or JSON payload into a plain value (400 when it does not parse).
+ * Decodes a msgpack or JSON payload into a plain value (400 when it does not parse, nests too
+ * deep or holds too many values: see shape.ts). Every body and realtime frame goes through here.
  * @example const value = decodePayload(bytes, "msgpack");
  */
 export function decodePayload(bytes: Uint8Array, encoding: "json" | "msgpack"): unknown {
   if (encoding === "json") {
+    assertJsonShape(bytes);
     try {
       return JSON.parse(Buffer.from(bytes).toString("utf8"));
     } catch (error) {
       throw new HttpError(400, `The body is not valid JSON: ${(error as Error).message}`);
     }
   }
+  assertMsgpackShape(bytes);
   try {
     return decode(bytes);
   } catch (error) {

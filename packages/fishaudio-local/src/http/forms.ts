@@ -2,6 +2,7 @@ import type { IncomingMessage } from "node:http";
 import busboy from "busboy";
 import { assertDeclaredLength, tooLarge } from "./body.js";
 import { HttpError } from "./errors.js";
+import { PAYLOAD_SHAPE } from "./shape.js";
 
 /** One value of a decoded body field: text from forms, anything from JSON/msgpack, bytes from files. */
 export type FieldValue =
@@ -102,6 +103,12 @@ export function readMultipart(req: IncomingMessage, limit: number): Promise<Fiel
  * @example const bag = parseUrlEncoded(Buffer.from("title=x&tags=a&tags=b"));
  */
 export function parseUrlEncoded(body: Buffer): FieldBag {
+  let pairs = 1;
+  for (let at = body.indexOf(0x26); at !== -1; at = body.indexOf(0x26, at + 1)) {
+    if (++pairs > PAYLOAD_SHAPE.maxValues) {
+      throw new HttpError(400, `The form holds more than ${PAYLOAD_SHAPE.maxValues} fields`);
+    }
+  }
   const fields = new Map<string, FieldValue[]>();
   for (const [name, value] of new URLSearchParams(body.toString("utf8"))) {
     const list = fields.get(name);

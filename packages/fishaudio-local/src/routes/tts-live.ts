@@ -1,9 +1,10 @@
 import type { IncomingMessage } from "node:http";
-import { decode } from "@msgpack/msgpack";
 import type { RawData, WebSocket } from "ws";
 import type { ServerContext } from "../context.js";
 import type { AudioEncoder } from "../engines/types.js";
 import { EngineUnavailableError, UnsupportedAudioError } from "../engines/types.js";
+import { decodePayload } from "../http/decode.js";
+import { describeValue } from "../http/describe.js";
 import { HttpError } from "../http/errors.js";
 import type { Principal } from "../store/accounts.js";
 import { BENCHMARK_SAMPLE_RATE, benchmarkByteCount, tonePcm, wavHeader } from "../tts/benchmark.js";
@@ -144,7 +145,7 @@ export function runLiveSession(
     if (!session) {
       throw new HttpError(
         400,
-        `The first message must be a 'start' event, got ${JSON.stringify(event.event)}`,
+        `The first message must be a 'start' event, got ${describeValue(event.event)}`,
       );
     }
     switch (event.event) {
@@ -212,7 +213,7 @@ function parseFrame(data: RawData, isBinary: boolean): Event {
   const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
   let value: unknown;
   try {
-    value = isBinary ? decode(bytes) : JSON.parse(bytes.toString("utf8"));
+    value = decodePayload(bytes, isBinary ? "msgpack" : "json");
   } catch (error) {
     throw new HttpError(
       400,

@@ -3,7 +3,7 @@
  * server and not the test runner, and its stdout/stderr can be searched afterwards.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const REPO_ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
@@ -24,6 +24,10 @@ export interface ServerProcess {
   alive(): boolean;
   /** Resident memory in KiB (VmRSS from /proc). */
   rssKiB(): number;
+  /** The most resident memory the server process has had so far, in KiB (VmHWM from /proc). */
+  peakRssKiB(): number;
+  /** Resets the peak (`peakRssKiB`) to the current resident memory, so an attack is measured alone. */
+  resetPeak(): void;
   /** Resident memory of the server and every process it started (engine helpers), in KiB. */
   treeRssKiB(): number;
   /** Sends SIGKILL and waits for the exit. */
@@ -53,10 +57,11 @@ interface Ready {
 export async function spawnServer(
   options: ServerOptions,
   readyMs = 60_000,
+  nodeArgs: string[] = [],
 ): Promise<ServerProcess> {
   const child = spawn(
     process.execPath,
-    ["--conditions=fishaudio-source", "--import", "tsx", CHILD],
+    [...nodeArgs, "--conditions=fishaudio-source", "--import", "tsx", CHILD],
     {
       cwd: REPO_ROOT,
       env: { ...process.env, FISHAUDIO_TEST_SERVER: JSON.stringify(options) },
@@ -101,12 +106,10 @@ export async function spawnServer(
     child,
     output: () => output,
     alive: () => !exited && child.exitCode === null && child.signalCode === null,
-    rssKiB: () => {
-      const status = readFileSync(`/proc/${pid}/status`, "utf8");
-      const match = /^VmRSS:\s+(\d+) kB/m.exec(status);
-      if (!match) throw new Error(`no VmRSS in /proc/${pid}/status`);
-      return Number(match[1]);
-    },
+    rssKiB: () => procStatus(pid, "VmRSS"),
+    peakRssKiB: () => procStatus(pid, "VmHWM"),
+    // "5" in clear_refs resets VmHWM (Linux >= 4.0).
+    resetPeak: () => writeFileSync(`/proc/${pid}/clear_refs`, "5"),
     treeRssKiB: () => descendants(pid).reduce((sum, p) => sum + (vmRss(p) ?? 0), 0),
     async kill() {
       if (!exited) child.kill("SIGKILL");
@@ -120,6 +123,14 @@ export async function spawnServer(
       clearTimeout(timer);
     },
   };
+}
+
+/** One "<field>: N kB" line of /proc/<pid>/status, in KiB. */
+function procStatus(pid: number, field: "VmRSS" | "VmHWM"): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const match = new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status);
+  if (!match) throw new Error(`no ${field} in /proc/${pid}/status`);
+  return Number(match[1]);
 }
 
 /** VmRSS of one process in KiB; undefined if it is gone. */

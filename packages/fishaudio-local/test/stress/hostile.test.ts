@@ -1,0 +1,111 @@
+/**
+ * Issue 17 at full size: each attack runs against a server child with a small heap
+ * (--max-old-space-size=192), which must answer with a 4xx (or finish/error on the socket), stay
+ * alive and keep its peak resident memory within a bound. The peaks are printed as test
+ * diagnostics; RELIABILITY.md records them.
+ */
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it, type TestContext } from "node:test";
+import WebSocket from "ws";
+import { nestedJsonBody, nestedMsgpackBody } from "../faults/hostile-payloads.js";
+import { assertErrorShape, rawRequest } from "../faults/raw-http.js";
+import { type ServerProcess, spawnServer } from "../faults/server-process.js";
+
+const API_KEY = "hostile-stress-key-5d1e9a73c2b8";
+const auth = { authorization: `Bearer ${API_KEY}` };
+const HEAP_MB = 192;
+/** No attack may lift the server's resident memory above this (engines included). */
+const PEAK_BOUND_MIB = 600;
+
+describe("local server under hostile input, small heap", () => {
+  let server: ServerProcess;
+  let dataDir: string;
+
+  before(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), "fishaudio-hostile-"));
+    server = await spawnServer({ dataDir, apiKey: API_KEY, rateLimit: false }, 60_000, [
+      `--max-old-space-size=${HEAP_MB}`,
+    ]);
+  });
+
+  after(async () => {
+    await server?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  /** Runs `attack` with the peak reset before it; checks and reports the peak after it. */
+  async function measured(t: TestContext, name: string, attack: () => Promise<void>) {
+    server.resetPeak();
+    const beforeMiB = server.rssKiB() / 1024;
+    await attack();
+    const peakMiB = server.peakRssKiB() / 1024;
+    t.diagnostic(
+      `${name}: server peak RSS ${peakMiB.toFixed(0)} MiB (${beforeMiB.toFixed(0)} MiB before)`,
+    );
+    assert.ok(server.alive(), `${name}: the server died:\n${server.output().slice(-2000)}`);
+    assert.ok(peakMiB < PEAK_BOUND_MIB, `${name}: peak ${peakMiB.toFixed(0)} MiB`);
+  }
+
+  const bodies = [
+    { name: "40 MB nested msgpack", type: "application/msgpack", build: nestedMsgpackBody },
+    { name: "40 MB nested JSON", type: "application/json", build: nestedJsonBody },
+  ];
+  for (const body of bodies) {
+    for (const path of ["/v1/tts", "/model"]) {
+      it(`item 1: POST ${path} with ${body.name}: 400, server alive`, async (t) => {
+        await measured(t, `${body.name} to ${path}`, async () => {
+          const res = await rawRequest(
+            server.url,
+            {
+              method: "POST",
+              path,
+              headers: { ...auth, "content-type": body.type },
+              body: body.build(40_000_000),
+            },
+            120_000,
+          );
+          assert.equal(res.status, 400, res.body.toString());
+          assert.match(assertErrorShape(res, path), /deeper than 32 levels/);
+        });
+      });
+    }
+  }
+
+  it("item 1: a 40 MB nested msgpack realtime frame: finish/error, server alive", async (t) => {
+    await measured(t, "40 MB nested realtime frame", async () => {
+      const finish = await liveExchange(server.url, [nestedMsgpackBody(40_000_000)]);
+      assert.equal(finish.reason, "error");
+      assert.match(String(finish.message), /deeper than 32 levels/);
+    });
+  });
+});
+
+/** Opens a realtime session, sends `frames`, and resolves with the finish event. */
+function liveExchange(url: string, frames: Uint8Array[]): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`${url.replace(/^http/, "ws")}/v1/tts/live`, { headers: auth });
+    const timer = setTimeout(() => {
+      ws.terminate();
+      reject(new Error("no finish within 120 s"));
+    }, 120_000);
+    ws.on("open", () => {
+      for (const frame of frames) ws.send(frame, { binary: true });
+    });
+    ws.on("message", async (data: Buffer) => {
+      const { decode } = await import("@msgpack/msgpack");
+      const event = decode(data) as Record<string, unknown>;
+      if (event.event === "finish") {
+        clearTimeout(timer);
+        ws.close();
+        resolve(event);
+      }
+    });
+    ws.on("error", (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+  });
+}
