@@ -12,12 +12,19 @@ import { audioFrame, finishFrame, MAX_AUDIO_PAYLOAD } from "../tts/frames.js";
 import { requestedModel } from "../tts/model-header.js";
 import { speak } from "../tts/render.js";
 import { parseTtsRequest, type TtsParams } from "../tts/request.js";
-import { TextBuffer } from "../tts/text.js";
+import { splitSpeakers, TextBuffer } from "../tts/text.js";
 import { planSpeakers, type SpeakerPlan } from "../tts/voice-plan.js";
 import { chargeTts } from "./tts.js";
 
 /** Pause producing once this much is queued on the socket (bytes). */
 const HIGH_WATER = 1024 * 1024;
+/**
+ * Text (characters) a session may hold unsynthesised: received in frames not yet handled, held
+ * for a sentence end, or cut into pieces not yet spoken. Past PAUSE the socket is not read (the
+ * client's sends back up: TCP backpressure); a frame that brings it past MAX ends the session.
+ */
+export const QUEUED_TEXT_PAUSE = 64 * 1024;
+export const QUEUED_TEXT_MAX = 1024 * 1024;
 /** A connection that sends no `start` within this long is ended (finish/error). */
 export const START_TIMEOUT_MS = 30_000;
 
@@ -52,6 +59,22 @@ export function runLiveSession(
   let session: Session | undefined;
   let finished = false;
   let chain: Promise<void> = Promise.resolve();
+  // Characters in frames not yet handled, and in pieces cut but not yet spoken.
+  let inFrames = 0;
+  let inPieces = 0;
+  const queuedText = () => inFrames + inPieces + (session?.buffer.pending ?? 0);
+  const maybeResume = () => {
+    if (ws.isPaused && queuedText() < QUEUED_TEXT_PAUSE / 2) ws.resume();
+  };
+  /** Speaks the pieces a push or flush handed out, counting them down as they are spoken. */
+  const speakPieces = async (s: Session, pieces: string[]) => {
+    for (const piece of pieces) inPieces += piece.length;
+    for (const piece of pieces) {
+      await synthesize(s, piece);
+      inPieces -= piece.length;
+      maybeResume();
+    }
+  };
 
   const send = (frame: Uint8Array): Promise<void> | void => {
     if (ws.readyState !== ws.OPEN) throw new SessionEnded();
@@ -73,12 +96,16 @@ export function runLiveSession(
     if (finished) return;
     finished = true;
     abort.abort();
+    // A paused socket would not read the client's close frame.
+    if (ws.isPaused) ws.resume();
     if (ws.readyState === ws.OPEN) {
       ws.send(finishFrame(reason, message), { binary: true }, () => ws.close(1000));
     }
   };
 
   const synthesize = async (s: Session, text: string) => {
+    // Refuses bad speaker tags before the charge rather than after it.
+    if (s.speakers.length > 1) splitSpeakers(text);
     chargeTts(ctx, principal, "tts-live", model, s.speakers, text);
     if (s.benchmark) {
       const total = benchmarkByteCount(text, s.params.format);
@@ -136,7 +163,7 @@ export function runLiveSession(
       speaker: 0,
       wroteHeader: false,
     };
-    for (const piece of session.buffer.push(params.text)) await synthesize(session, piece);
+    await speakPieces(session, session.buffer.push(params.text));
   };
 
   const handle = async (event: Event) => {
@@ -152,14 +179,14 @@ export function runLiveSession(
       case "text": {
         if (typeof event.text !== "string")
           throw new HttpError(422, "'text' events need a string 'text'");
-        for (const piece of session.buffer.push(event.text)) await synthesize(session, piece);
+        await speakPieces(session, session.buffer.push(event.text));
         return;
       }
       case "flush":
-        for (const piece of session.buffer.flush()) await synthesize(session, piece);
+        await speakPieces(session, session.buffer.flush());
         return;
       case "stop": {
-        for (const piece of session.buffer.flush()) await synthesize(session, piece);
+        await speakPieces(session, session.buffer.flush());
         if (session.encoder) await sendAudio(session.encoder.end());
         finish("stop");
         return;
@@ -196,7 +223,26 @@ export function runLiveSession(
       chain = chain.then(() => fail(error));
       return;
     }
-    chain = chain.then(() => handle(event)).catch(fail);
+    const size = textSize(event);
+    inFrames += size;
+    if (queuedText() > QUEUED_TEXT_MAX) {
+      // Not chained: the chain may be stalled behind a client that reads no audio.
+      fail(
+        new HttpError(
+          413,
+          `More than ${QUEUED_TEXT_MAX} characters of text are waiting to be spoken; send text in smaller pieces as audio arrives`,
+        ),
+      );
+      return;
+    }
+    if (queuedText() > QUEUED_TEXT_PAUSE) ws.pause();
+    chain = chain
+      .then(() => {
+        inFrames -= size;
+        return handle(event);
+      })
+      .catch(fail)
+      .finally(maybeResume);
   });
   ws.on("close", () => {
     clearTimeout(startTimer);
@@ -207,6 +253,16 @@ export function runLiveSession(
     finished = true;
     abort.abort();
   });
+}
+
+/** The characters of text an event brings (a `text` event's text, a `start` request's text). */
+function textSize(event: Event): number {
+  if (event.event === "text") return typeof event.text === "string" ? event.text.length : 0;
+  if (event.event === "start" && event.request && typeof event.request === "object") {
+    const text = (event.request as Record<string, unknown>).text;
+    return typeof text === "string" ? text.length : 0;
+  }
+  return 0;
 }
 
 function parseFrame(data: RawData, isBinary: boolean): Event {

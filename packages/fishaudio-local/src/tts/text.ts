@@ -1,3 +1,5 @@
+import { HttpError } from "../http/errors.js";
+
 /** A stretch of text spoken by one speaker of a multi-speaker request. */
 export interface SpeakerTurn {
   speaker: number;
@@ -5,6 +7,8 @@ export interface SpeakerTurn {
 }
 
 const SPEAKER_TAG = /<\|speaker:(\d+)\|>/g;
+/** Speaker numbers are small; more digits than this is a mistake, not a speaker. */
+const MAX_SPEAKER_DIGITS = 6;
 
 /**
  * Splits `<|speaker:N|>` dialogue text into turns; text without tags is one turn of speaker 0.
@@ -17,7 +21,14 @@ export function splitSpeakers(text: string): SpeakerTurn[] {
   for (const match of text.matchAll(SPEAKER_TAG)) {
     const before = text.slice(last, match.index);
     if (before.trim() !== "") turns.push({ speaker, text: before });
-    speaker = Number(match[1]);
+    const digits = match[1]!;
+    if (digits.length > MAX_SPEAKER_DIGITS) {
+      throw new HttpError(
+        422,
+        `'<|speaker:N|>' takes a speaker number of at most ${MAX_SPEAKER_DIGITS} digits, got one of ${digits.length}`,
+      );
+    }
+    speaker = Number(digits);
     last = match.index + match[0].length;
   }
   const rest = text.slice(last);
@@ -48,8 +59,10 @@ export function detectLanguage(text: string): string {
   return "en";
 }
 
-// A sentence ends at . ! ? ; … followed by whitespace, or at CJK full stops and newlines.
-const SENTENCE_END = /[.!?;…]+["')\]]*\s+|[。！？；]+|\n+/g;
+// A sentence ends at . ! ? ; … followed by whitespace, or at CJK full stops and newlines. One
+// punctuation mark, not a run (`[.!?]+`): a run without the space after it backtracked through
+// itself from every position, quadratic in a megabyte of "!!!!".
+const SENTENCE_END = /[.!?;…]["')\]]*\s+|[。！？；]+|\n+/g;
 
 /**
  * Accumulates streamed text and hands out pieces ready to speak: whole sentences as soon as
@@ -66,22 +79,40 @@ export class TextBuffer {
    * @example buffer.push("Hello there. How") // ["Hello there. "]
    */
   push(text: string): string[] {
-    this.buffer += text;
+    const buffer = this.buffer + text;
     const ready: string[] = [];
+    // One left-to-right pass: each search starts where the last piece ended, and a sentence end
+    // found ahead is remembered while chunk_length cuts reach it, so text without breaks costs
+    // linear time (re-scanning the whole buffer per cut made 3 MB take seconds).
+    let start = 0;
+    let next: RegExpExecArray | null | undefined;
     for (;;) {
-      SENTENCE_END.lastIndex = 0;
-      const end = SENTENCE_END.exec(this.buffer);
-      let cut = end ? end.index + end[0].length : -1;
-      if ((cut < 0 || cut > this.chunkLength) && this.buffer.length >= this.chunkLength) {
-        const space = this.buffer.lastIndexOf(" ", this.chunkLength);
-        cut = space > 0 ? space + 1 : this.chunkLength;
+      if (next === undefined || (next !== null && next.index < start)) {
+        SENTENCE_END.lastIndex = start;
+        next = SENTENCE_END.exec(buffer);
+      }
+      let cut = next ? next.index + next[0].length : -1;
+      if (
+        (cut < 0 || cut - start > this.chunkLength) &&
+        buffer.length - start >= this.chunkLength
+      ) {
+        // Searched within the window only: lastIndexOf on the whole buffer walks back to 0.
+        const space = buffer.slice(start, start + this.chunkLength).lastIndexOf(" ");
+        cut = start + (space > 0 ? space + 1 : this.chunkLength);
       }
       if (cut < 0) break;
-      const piece = this.buffer.slice(0, cut);
-      this.buffer = this.buffer.slice(cut);
+      const piece = buffer.slice(start, cut);
+      start = cut;
+      if (next && next.index < start) next = undefined;
       if (piece.trim() !== "") ready.push(piece);
     }
+    this.buffer = buffer.slice(start);
     return ready;
+  }
+
+  /** Characters held back, waiting for a sentence end or more text. */
+  get pending(): number {
+    return this.buffer.length;
   }
 
   /**

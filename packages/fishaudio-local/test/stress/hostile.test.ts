@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it, type TestContext } from "node:test";
+import { decode, encode } from "@msgpack/msgpack";
 import WebSocket from "ws";
 import { nestedJsonBody, nestedMsgpackBody } from "../faults/hostile-payloads.js";
 import { assertErrorShape, rawRequest } from "../faults/raw-http.js";
@@ -81,10 +82,71 @@ describe("local server under hostile input, small heap", () => {
       assert.match(String(finish.message), /deeper than 32 levels/);
     });
   });
+
+  it("item 2: a realtime client offering 1 GiB of text while reading no audio is throttled", async (t) => {
+    await measured(t, "1 GiB realtime text, audio unread", async () => {
+      const ws = new WebSocket(`${server.url.replace(/^http/, "ws")}/v1/tts/live`, {
+        headers: auth,
+      });
+      await new Promise((resolve, reject) => {
+        ws.once("open", resolve);
+        ws.once("error", reject);
+      });
+      ws.pause();
+      ws.send(encode({ event: "start", request: { text: "", format: "pcm" } }));
+      const frame = encode({ event: "text", text: "Hello there. ".repeat(5040) }); // ~64 KiB
+      const total = 1024 * 1024 * 1024;
+      let offered = 0;
+      let flushed = 0;
+      // Offers more only while less than 16 MiB is unsent on the client, so the client's own
+      // memory stays small; the server decides how much of it is read.
+      const started = Date.now();
+      while (offered < total && Date.now() - started < 30_000) {
+        while (ws.bufferedAmount < 16 * 1024 * 1024 && offered < total) {
+          ws.send(frame, () => {
+            flushed += frame.length;
+          });
+          offered += frame.length;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      ws.terminate();
+      t.diagnostic(
+        `offered ${(offered / 2 ** 20).toFixed(0)} MiB, server read ${(flushed / 2 ** 20).toFixed(0)} MiB`,
+      );
+      assert.ok(flushed < 64 * 1024 * 1024, `the server read ${flushed} bytes`);
+    });
+  });
+
+  it("item 4: a 64 MB realtime text frame without breaks: finish/error at once", async (t) => {
+    await measured(t, "64 MB unbroken realtime text frame", async () => {
+      const text = "x".repeat(60 * 1024 * 1024);
+      const finish = await liveExchange(server.url, [
+        encode({ event: "start", request: { text: "", format: "pcm" } }),
+        encode({ event: "text", text }),
+      ]);
+      assert.equal(finish.reason, "error");
+      assert.match(String(finish.message), /More than \d+ characters/);
+    });
+  });
+
+  it("item 4: 3 MB of realtime text without breaks in 64 KiB frames is cut and spoken", async (t) => {
+    await measured(t, "3 MB unbroken realtime text in frames", async () => {
+      const frames = [encode({ event: "start", request: { text: "", format: "pcm" } })];
+      for (let i = 0; i < 48; i++) frames.push(encode({ event: "text", text: "x".repeat(65536) }));
+      // Audio for this much text would take hours: the first audio frame is enough.
+      const first = await liveExchange(server.url, frames, "audio");
+      assert.equal(first.event, "audio");
+    });
+  });
 });
 
-/** Opens a realtime session, sends `frames`, and resolves with the finish event. */
-function liveExchange(url: string, frames: Uint8Array[]): Promise<Record<string, unknown>> {
+/** Opens a realtime session, sends `frames`, and resolves with the first `until` event. */
+function liveExchange(
+  url: string,
+  frames: Uint8Array[],
+  until: "finish" | "audio" = "finish",
+): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(`${url.replace(/^http/, "ws")}/v1/tts/live`, { headers: auth });
     const timer = setTimeout(() => {
@@ -94,10 +156,9 @@ function liveExchange(url: string, frames: Uint8Array[]): Promise<Record<string,
     ws.on("open", () => {
       for (const frame of frames) ws.send(frame, { binary: true });
     });
-    ws.on("message", async (data: Buffer) => {
-      const { decode } = await import("@msgpack/msgpack");
+    ws.on("message", (data: Buffer) => {
       const event = decode(data) as Record<string, unknown>;
-      if (event.event === "finish") {
+      if (event.event === until || event.event === "finish") {
         clearTimeout(timer);
         ws.close();
         resolve(event);

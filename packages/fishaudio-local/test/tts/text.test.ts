@@ -26,6 +26,28 @@ describe("TextBuffer", () => {
     assert.equal(pieces.join("") + buffer.flush().join(""), words);
   });
 
+  // Issue 17 item 4: each cut re-scanned the whole buffer for a sentence end (3 MB froze the
+  // event loop for 8 s). Counted here as characters handed to the regex, not as time.
+  it("scans text without a sentence end once, not once per cut", () => {
+    const buffer = new TextBuffer(300);
+    const text = "word ".repeat((1024 * 1024) / 5);
+    let scanned = 0;
+    const exec = RegExp.prototype.exec;
+    RegExp.prototype.exec = function (this: RegExp, input: string) {
+      scanned += input.length - this.lastIndex;
+      return exec.call(this, input);
+    };
+    let pieces: string[];
+    try {
+      pieces = buffer.push(text);
+    } finally {
+      RegExp.prototype.exec = exec;
+    }
+    assert.ok(scanned < 2 * text.length, `scanned ${scanned} characters for ${text.length}`);
+    for (const piece of pieces) assert.ok(piece.length <= 300, String(piece.length));
+    assert.equal(pieces.join("").length + buffer.pending, text.length);
+  });
+
   it("cuts at CJK full stops and newlines", () => {
     const buffer = new TextBuffer(200);
     assert.deepEqual(buffer.push("你好。再见"), ["你好。"]);
@@ -40,6 +62,16 @@ describe("splitSpeakers", () => {
       { speaker: 1, text: "Hello." },
     ]);
     assert.deepEqual(splitSpeakers("plain"), [{ speaker: 0, text: "plain" }]);
+  });
+
+  // Issue 17 item 8: 400 digits became Infinity, then NaN as an index, then a 500.
+  it("refuses a speaker number of more than 6 digits with 422", () => {
+    assert.throws(
+      () => splitSpeakers(`<|speaker:${"9".repeat(400)}|>Hi`),
+      (error: Error & { status?: number }) =>
+        error.status === 422 && /at most 6 digits/.test(error.message),
+    );
+    assert.deepEqual(splitSpeakers("<|speaker:999999|>Hi"), [{ speaker: 999999, text: "Hi" }]);
   });
 });
 

@@ -58,7 +58,7 @@ function splitSentences(text: string): string[] {
   for (const match of text.matchAll(SENTENCE_END)) {
     const end = match.index + match[0].length;
     const piece = text.slice(start, end).trim();
-    if (!piece || ABBREVIATION.test(piece)) continue;
+    if (!piece || isAbbreviation(piece)) continue;
     out.push(piece);
     start = end;
   }
@@ -67,12 +67,30 @@ function splitSentences(text: string): string[] {
   return out;
 }
 
+/**
+ * Whether `piece` ends in an abbreviation. Only its last word is tested: testing the whole piece
+ * made text of many abbreviations ("Mr. Mr. Mr. …", one growing piece) quadratic.
+ */
+function isAbbreviation(piece: string): boolean {
+  const space = piece.lastIndexOf(" ");
+  return ABBREVIATION.test(space < 0 ? piece : piece.slice(space));
+}
+
+/** Cuts a sentence into pieces of at most `limit` (the first) and MAX_PIECE_CHARS (the rest). */
 function splitLong(sentence: string, limit: number): string[] {
-  if (sentence.length <= limit) return [sentence];
-  const cut = bestCut(sentence, limit);
-  const head = sentence.slice(0, cut).trim();
-  const tail = sentence.slice(cut).trim();
-  return [head, ...splitLong(tail, MAX_PIECE_CHARS)].filter((p) => p.length > 0);
+  // A loop, not recursion: 2 MB without a sentence end is ten thousand pieces.
+  const pieces: string[] = [];
+  let rest = sentence;
+  let max = limit;
+  while (rest.length > max) {
+    const cut = bestCut(rest, max);
+    const head = rest.slice(0, cut).trim();
+    if (head) pieces.push(head);
+    rest = rest.slice(cut).trim();
+    max = MAX_PIECE_CHARS;
+  }
+  if (rest) pieces.push(rest);
+  return pieces;
 }
 
 /** Where to cut a too-long sentence: the last clause break, else the last space, before `limit`. */

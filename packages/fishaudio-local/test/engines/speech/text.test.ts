@@ -8,6 +8,14 @@ import {
 } from "../../../src/engines/speech/text.js";
 
 describe("splitText", () => {
+  // Issue 17 item 9: long pieces were split recursively, one frame per 200 characters.
+  it("splits 2 MB without a sentence end without overflowing the stack", () => {
+    const text = "word ".repeat((2 * 1024 * 1024) / 5);
+    const pieces = splitText(text);
+    assert.ok(pieces.length > 10_000);
+    for (const piece of pieces) assert.ok(piece.length <= MAX_PIECE_CHARS);
+  });
+
   it("splits sentences on final punctuation, keeping the punctuation", () => {
     assert.deepEqual(splitText("Hello there. How are you? I'm fine!"), [
       "Hello there.",
