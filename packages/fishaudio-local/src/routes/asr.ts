@@ -95,17 +95,8 @@ export async function transcribeCharged(
   const pcm = await decodeUpload(ctx, audio, field);
   const seconds = pcm.samples.length / pcm.sampleRate;
   const cost = asrCost(seconds);
-  if (!ctx.accounts.charge(principal.user.id, cost)) {
-    throw new HttpError(402, "Insufficient API credit");
-  }
-  let transcript: Transcript;
-  try {
-    transcript = await ctx.engines.transcribe(pcm, options);
-  } catch (error) {
-    ctx.accounts.refund(principal.user.id, cost);
-    throw error;
-  }
-  ctx.accounts.recordUsage({
+  // The debit and its ledger line in one transaction: no crash leaves one without the other.
+  const usageId = ctx.accounts.chargeWithUsage({
     userId: principal.user.id,
     keyId: principal.keyId,
     kind: "asr",
@@ -114,6 +105,14 @@ export async function transcribeCharged(
     units: seconds,
     costMicro: cost,
   });
+  if (usageId === undefined) throw new HttpError(402, "Insufficient API credit");
+  let transcript: Transcript;
+  try {
+    transcript = await ctx.engines.transcribe(pcm, options);
+  } catch (error) {
+    ctx.accounts.refund(principal.user.id, cost, usageId);
+    throw error;
+  }
   return { transcript, seconds };
 }
 

@@ -191,7 +191,13 @@ export async function handleUpdateModel(
     ? await readFields(req, BODY_ENCODINGS, ctx.maxBodyBytes)
     : { kind: "form", fields: new Map() };
   const fields = validateFields<VoicePatchFields>("patch /model/{id}", bag, VOICE_FILES);
-  ctx.voices.update(id, parseVoicePatch(fields));
+  const patch = parseVoicePatch(fields);
+  // Checked again after the body: the voice may have been deleted (or given away) while it
+  // arrived, and the update itself only touches a row this owner still has.
+  ownedVoice(ctx, principal, id);
+  if (!ctx.voices.update(id, principal.user.id, patch)) {
+    throw new HttpError(404, `Voice '${id}' not found`);
+  }
   sendJson(res, 200, {});
 }
 

@@ -27,14 +27,11 @@ export function chargeTts(
   text: string,
 ): { cost: number; usageId: number } {
   const cost = ttsCost(text);
-  if (!ctx.accounts.charge(principal.user.id, cost)) {
-    throw new HttpError(402, "Insufficient API credit");
-  }
   const voiceId =
     speakers.find((s) => s.storedVoiceId)?.storedVoiceId ??
     speakers[0]?.settings.engineVoiceId ??
     null;
-  const usageId = ctx.accounts.recordUsage({
+  const usageId = ctx.accounts.chargeWithUsage({
     userId: principal.user.id,
     keyId: principal.keyId,
     kind,
@@ -43,6 +40,7 @@ export function chargeTts(
     units: Buffer.byteLength(text, "utf8"),
     costMicro: cost,
   });
+  if (usageId === undefined) throw new HttpError(402, "Insufficient API credit");
   for (const speaker of speakers) {
     if (speaker.storedVoiceId) ctx.voices.incrementTaskCount(speaker.storedVoiceId);
   }

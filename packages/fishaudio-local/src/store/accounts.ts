@@ -225,6 +225,18 @@ export class AccountStore {
     this.onCredit(-costMicro);
   }
 
+  /**
+   * Takes `costMicro` and writes its ledger line in one transaction, so that no crash can leave
+   * a debit the ledger does not explain; returns the line's id, or undefined (nothing taken,
+   * nothing written) when the balance does not cover it.
+   * @example const usageId = store.chargeWithUsage({ userId, keyId, kind: "tts", ... });
+   */
+  chargeWithUsage(entry: Omit<UsageEntry, "id" | "createdAt">): number | undefined {
+    return this.db.transaction(() =>
+      this.charge(entry.userId, entry.costMicro) ? this.recordUsage(entry) : undefined,
+    )();
+  }
+
   /** Appends a usage record; returns its id. @example store.recordUsage({...}) */
   recordUsage(entry: Omit<UsageEntry, "id" | "createdAt">): number {
     const result = this.db

@@ -111,8 +111,12 @@ export class VoiceStore {
     return rows.map((r) => this.hydrate(r));
   }
 
-  /** Applies a patch; returns the updated voice. @example store.update(id, { title: "New" }) */
-  update(id: string, patch: VoicePatch): StoredVoice | undefined {
+  /**
+   * Applies a patch to a voice `ownerId` owns; returns the updated voice, or undefined when no
+   * such voice exists (any more).
+   * @example store.update(id, owner.id, { title: "New" })
+   */
+  update(id: string, ownerId: string, patch: VoicePatch): StoredVoice | undefined {
     const sets: string[] = [];
     const args: unknown[] = [];
     const set = (column: string, value: unknown) => {
@@ -126,8 +130,10 @@ export class VoiceStore {
     if (patch.coverImage !== undefined) set("cover_image", Buffer.from(patch.coverImage));
     sets.push("updated_at = ?");
     args.push(nowIso());
-    this.db.prepare(`UPDATE voices SET ${sets.join(", ")} WHERE id = ?`).run(...args, id);
-    return this.get(id);
+    const result = this.db
+      .prepare(`UPDATE voices SET ${sets.join(", ")} WHERE id = ? AND owner_id = ?`)
+      .run(...args, id, ownerId);
+    return result.changes === 1 ? this.get(id) : undefined;
   }
 
   /** Deletes a voice and its samples. @example store.delete(id) */

@@ -40,7 +40,8 @@ describe("VoiceStore", () => {
       ["one", "two"],
     );
     assert.deepEqual(voices.sampleAudio(voice.id, 1), new Uint8Array([4]));
-    assert.equal(voices.update(voice.id, { title: "W", tags: [] })?.title, "W");
+    assert.equal(voices.update(voice.id, owner.id, { title: "W", tags: [] })?.title, "W");
+    assert.equal(voices.update(voice.id, "someone-else", { title: "X" }), undefined);
     assert.equal(voices.listVisible(owner.id).length, 1);
     assert.equal(voices.listVisible("someone-else").length, 0);
     assert.equal(voices.delete(voice.id), true);
