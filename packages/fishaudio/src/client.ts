@@ -19,7 +19,7 @@ import {
 } from "./internal/log.js";
 import { type Query, toSearchParams } from "./internal/qs.js";
 import type { RequestOptions } from "./internal/request-options.js";
-import { isRetryableStatus, retryDelayMs } from "./internal/retry.js";
+import { isRetryableStatus, mayHaveTakenEffect, retryDelayMs } from "./internal/retry.js";
 import { sleep } from "./internal/sleep.js";
 import { Account } from "./resources/account.js";
 import { ASR } from "./resources/asr.js";
@@ -270,6 +270,9 @@ export class FishAudio {
     const { body, contentType } = encodeBody(spec.body);
     const log = this.#log;
     const what = `${spec.method} ${spec.path}`;
+    // POST (TTS and ASR charge, voice creation creates) and PATCH are retried only when the
+    // server cannot have acted on them: see mayHaveTakenEffect.
+    const idempotent = spec.method !== "POST" && spec.method !== "PATCH";
 
     for (let retry = 0; ; retry++) {
       if (signal?.aborted) throw new APIUserAbortError();
@@ -295,7 +298,8 @@ export class FishAudio {
       } catch (cause) {
         deadline.dispose();
         const error = deadline.error ?? connectionError(cause);
-        if (error instanceof APIUserAbortError || retry >= maxRetries) {
+        const mayRepeat = idempotent || (!deadline.error && !mayHaveTakenEffect(cause));
+        if (error instanceof APIUserAbortError || retry >= maxRetries || !mayRepeat) {
           log.info(`fishaudio: ${what} failed in ${took()} (${attempt}): ${error.message}`);
           throw error;
         }
@@ -313,7 +317,10 @@ export class FishAudio {
         const errorBody = await readErrorBody(response, deadline);
         deadline.dispose();
         if (deadline.error instanceof APIUserAbortError) throw deadline.error;
-        if (isRetryableStatus(response.status) && retry < maxRetries) {
+        const retryable = idempotent
+          ? isRetryableStatus(response.status)
+          : response.status === 429 || response.status === 503;
+        if (retryable && retry < maxRetries) {
           const delay = retryDelayMs(retry, response.headers);
           log.info(`fishaudio: ${outcome}; retrying in ${Math.round(delay)} ms`);
           await sleep(delay, signal);
@@ -338,9 +345,10 @@ export class FishAudio {
       } catch (cause) {
         deadline.dispose();
         if (cause instanceof FishAudioError && !(cause instanceof APIConnectionError)) throw cause;
-        // The body broke off before any of it reached the caller: safe to try again.
+        // The body broke off before any of it reached the caller: safe to try again only if
+        // the request had no effect to repeat (a voice created twice, a TTS charged twice).
         const error = cause instanceof APIConnectionError ? cause : connectionError(cause);
-        if (retry >= maxRetries) {
+        if (retry >= maxRetries || !idempotent) {
           log.info(`fishaudio: ${outcome}; the body failed: ${error.message}`);
           throw error;
         }

@@ -3,6 +3,37 @@ export function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 409 || status === 429 || status >= 500;
 }
 
+/** Errors from before a request left this machine: no connection was ever made. */
+const NOT_SENT_CODES = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ENETUNREACH",
+  "EHOSTUNREACH",
+  "UND_ERR_CONNECT_TIMEOUT",
+]);
+
+/**
+ * Whether a failed fetch may have reached the server, so that repeating a POST could repeat its
+ * effect. Only errors that name a connection never made (refused, no such host, unreachable,
+ * connect timeout, in `cause` or its causes) say it did not; anything else (a reset, a timeout
+ * waiting for the answer, a browser's bare "Failed to fetch") might have.
+ * @example if (!mayHaveTakenEffect(error)) retry();
+ */
+export function mayHaveTakenEffect(error: unknown): boolean {
+  for (let cause = error, depth = 0; cause && depth < 5; depth++) {
+    const code = (cause as { code?: unknown }).code;
+    if (typeof code === "string" && NOT_SENT_CODES.has(code)) return false;
+    const inner = cause as { cause?: unknown; errors?: unknown };
+    // A refused dual-stack connect is an AggregateError of one refusal per address.
+    if (Array.isArray(inner.errors) && inner.errors.length > 0) {
+      return inner.errors.some((e) => mayHaveTakenEffect(e));
+    }
+    cause = inner.cause;
+  }
+  return true;
+}
+
 /** A server-requested wait longer than this is ignored in favour of our own backoff. */
 const MAX_SERVER_DELAY_MS = 60_000;
 const INITIAL_DELAY_MS = 500;

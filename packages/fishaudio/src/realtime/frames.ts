@@ -1,5 +1,16 @@
 import { Decoder, Encoder } from "@msgpack/msgpack";
 import { ValidationError, WebSocketError } from "../core/error.js";
+import { msgpackShapeProblem } from "../internal/msgpack-shape.js";
+
+/**
+ * The largest server frame the client accepts (also `ws`'s maxPayload, so a larger one is never
+ * buffered): audio frames are a few KiB; 16 MiB leaves room and keeps a hostile server from
+ * making the client hold 100 MiB per frame.
+ */
+export const MAX_SERVER_FRAME_BYTES = 16 * 1024 * 1024;
+/** Server frames are flat maps; nothing legitimate nests this deep or holds this many values. */
+const MAX_FRAME_DEPTH = 32;
+const MAX_FRAME_VALUES = 100_000;
 
 /** One chunk of text to speak, as sent on `/v1/tts/live`. */
 export type TextEvent = { event: "text"; text: string };
@@ -59,6 +70,17 @@ export type ServerEvent =
  * @example if (parseServerFrame(bytes).type === "audio") play(bytes);
  */
 export function parseServerFrame(bytes: Uint8Array): ServerEvent {
+  if (bytes.byteLength > MAX_SERVER_FRAME_BYTES) {
+    throw new WebSocketError(
+      `The server sent a ${bytes.byteLength}-byte frame, over the ${MAX_SERVER_FRAME_BYTES}-byte limit; the session was closed.`,
+    );
+  }
+  const problem = msgpackShapeProblem(bytes, MAX_FRAME_DEPTH, MAX_FRAME_VALUES);
+  if (problem) {
+    throw new WebSocketError(
+      `The server sent a frame that was not decoded because ${problem}; the session was closed.`,
+    );
+  }
   let value: unknown;
   try {
     value = decoder.decode(bytes);

@@ -1,4 +1,5 @@
 import { APIUserAbortError, FishAudioError, WebSocketError } from "../core/error.js";
+import { MAX_SERVER_FRAME_BYTES } from "./frames.js";
 import { refusedUpgrade } from "./refusal.js";
 
 /**
@@ -183,10 +184,11 @@ export function connect(options: ConnectOptions): Promise<OpenSocket> {
     try {
       // perMessageDeflate is a `ws` option (other implementations ignore it): audio does not
       // compress, so offering deflate would only cost CPU on both ends.
+      // maxPayload (also `ws` only) makes it refuse an oversized frame before buffering it.
       ws = new options.WebSocket(url, {
         headers,
         perMessageDeflate: false,
-        ...(options.maxMessageSize !== undefined ? { maxPayload: options.maxMessageSize } : {}),
+        maxPayload: options.maxMessageSize ?? MAX_SERVER_FRAME_BYTES,
       });
     } catch (cause) {
       reject(

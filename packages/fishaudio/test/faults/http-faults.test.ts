@@ -144,7 +144,7 @@ describe("HTTP faults: no response", () => {
         }),
       async (server) => {
         const fish = client(server.url, { timeout: 150, maxRetries: 1 });
-        await rejectsWith(fish.tts.convert({ text: "Hello" }), APITimeoutError);
+        await rejectsWith(fish.voices.get("v1"), APITimeoutError);
         assert.equal(server.attempts, 2);
       },
     );
@@ -318,6 +318,76 @@ describe("HTTP faults: retryable statuses", () => {
     for (const [i, body] of bodies.entries()) {
       assert.ok(body.includes(needle), `attempt ${i + 1} did not carry the whole audio`);
     }
+  });
+
+  // Issue 17 item 10: a request that may have taken effect is never repeated silently.
+  it("a 201 for voices.create whose body is cut short is not retried (no second voice)", async () => {
+    await runIsolated(
+      () =>
+        httpFaultServer((req, res) => {
+          req.resume();
+          req.on("end", () => {
+            const body = JSON.stringify(VOICE);
+            res.writeHead(201, {
+              "Content-Type": "application/json",
+              "Content-Length": String(body.length),
+              Connection: "close",
+            });
+            res.write(body.slice(0, 20));
+            setTimeout(() => res.socket?.destroy(), 20);
+          });
+        }),
+      async (server) => {
+        await rejectsWith(
+          client(server.url, { maxRetries: 2 }).voices.create({
+            title: "Once",
+            voices: [new Uint8Array(100)],
+          }),
+          APIConnectionError,
+        );
+        assert.equal(server.attempts, 1);
+      },
+    );
+  });
+
+  it("TTS reset after the request was sent is not retried (no second charge)", async () => {
+    await runIsolated(
+      () =>
+        httpFaultServer((req) => {
+          req.resume();
+          req.on("end", () => req.socket.resetAndDestroy());
+        }),
+      async (server) => {
+        const fish = client(server.url, { maxRetries: 2 });
+        await rejectsWith(fish.tts.convert({ text: "Hello" }), APIConnectionError);
+        assert.equal(server.attempts, 1);
+      },
+    );
+  });
+
+  it("a 500 to a POST is not retried; a 500 to a GET is", async () => {
+    await runIsolated(
+      () => httpFaultServer((_req, res) => sendJson(res, 500, { status: 500, message: "boom" })),
+      async (server) => {
+        const fish = client(server.url, { maxRetries: 1 });
+        await rejectsWith(fish.tts.convert({ text: "Hello" }), ServerError);
+        assert.equal(server.attempts, 1);
+        await rejectsWith(fish.voices.get("v1"), ServerError);
+        assert.equal(server.attempts, 3);
+      },
+    );
+  });
+
+  it("a refused connection is retried for a POST too (nothing was sent)", async () => {
+    const baseUrl = await refusedUrl();
+    let calls = 0;
+    const counting: typeof fetch = (input, init) => {
+      calls += 1;
+      return fetch(input, init);
+    };
+    const fish = new FishAudio({ apiKey: "k", baseUrl, maxRetries: 1, fetch: counting });
+    await rejectsWith(fish.tts.convert({ text: "Hello" }), APIConnectionError);
+    assert.equal(calls, 2);
   });
 
   it("503 every time -> ServerError after maxRetries + 1 attempts", async () => {

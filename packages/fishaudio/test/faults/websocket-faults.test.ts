@@ -25,6 +25,13 @@ function client(baseUrl: string, timeout = 10_000) {
 const audioFrame = (bytes: number) =>
   encode({ event: "audio", audio: new Uint8Array(bytes).fill(9) });
 
+/** `[[[…nil…]]]`: `bytes` bytes of one-element arrays. */
+function nestedFrame(bytes: number): Buffer {
+  const out = Buffer.alloc(bytes, 0x91);
+  out[bytes - 1] = 0xc0;
+  return out;
+}
+
 /** Collects the client's frames as decoded maps and resolves `stopped` once `stop` arrives. */
 function record(ws: WsSocket): { frames: Frame[]; stopped: Promise<void> } {
   const frames: Frame[] = [];
@@ -164,6 +171,34 @@ describe("WebSocket faults", () => {
       },
     );
   });
+
+  // Issue 17 item 13: `ws` accepted frames up to 100 MiB and the SDK decoded them whole; a 40 MB
+  // nested frame killed the client. Frames are bounded in size and shape before decoding.
+  for (const [name, frame, pattern] of [
+    ["a 1 MB frame nested a million deep", nestedFrame(1_000_000), /nests deeper than 32/],
+    ["a 17 MiB audio frame", audioFrame(17 * 1024 * 1024), /payload|limit|1009/i],
+  ] as const) {
+    it(`${name} -> WebSocketError, the frame never decoded`, async () => {
+      await runIsolated(
+        () =>
+          wsFaultServer(async (_req, accept) => {
+            const ws = await accept();
+            ws.once("message", () => ws.send(frame));
+          }),
+        async (server) => {
+          const error = await rejectsWith(
+            bounded(
+              drain(client(server.url).tts.streamWebsocket(["Hello"])),
+              10_000,
+              "stream never ended",
+            ),
+            WebSocketError,
+          );
+          assert.match(error.message, pattern);
+        },
+      );
+    });
+  }
 
   it("finish with reason error and a message -> WebSocketError with the server's message", async () => {
     await runIsolated(
