@@ -1,5 +1,10 @@
 import type { ServerContext } from "../context.js";
-import { EngineUnavailableError, type PcmChunk, UnsupportedAudioError } from "../engines/types.js";
+import {
+  AudioTooLongError,
+  EngineUnavailableError,
+  type PcmChunk,
+  UnsupportedAudioError,
+} from "../engines/types.js";
 import { HttpError } from "../http/errors.js";
 
 /** WAV sample rates outside this range are refused before decoding (a 1 Hz header would make 16 000× the samples). */
@@ -44,16 +49,29 @@ function wavFormat(bytes: Uint8Array): WavFormat | undefined {
 }
 
 /**
+ * What one request may still decode: `maxAudioSeconds` covers every file of a request together
+ * (20 voice samples or inline references must not make 20 times the limit).
+ */
+export class AudioBudget {
+  /** @example const budget = new AudioBudget(ctx.maxAudioSeconds); */
+  constructor(public seconds: number) {}
+}
+
+/**
  * Decodes an uploaded audio file to 16 kHz mono PCM, refusing what would be absurd to decode
- * (WAV rates outside 2–768 kHz, audio longer than `maxAudioSeconds`) and turning any decoder
- * failure into a 400 that names the field.
+ * (WAV rates outside 2–768 kHz, audio longer than what is left of `budget`, by default
+ * `maxAudioSeconds`; compressed audio is stopped as soon as it passes that while decoding) and
+ * turning any decoder failure into a 400 that names the field.
  * @example const pcm = await decodeUpload(ctx, bytes, "audio");
  */
 export async function decodeUpload(
   ctx: ServerContext,
   bytes: Uint8Array,
   field: string,
+  budget: AudioBudget = new AudioBudget(ctx.maxAudioSeconds),
+  signal?: AbortSignal,
 ): Promise<PcmChunk> {
+  const max = budget.seconds;
   const wav = wavFormat(bytes);
   if (wav && (wav.sampleRate < MIN_WAV_RATE || wav.sampleRate > MAX_WAV_RATE)) {
     throw new HttpError(
@@ -64,13 +82,18 @@ export async function decodeUpload(
   if (wav?.dataBytes !== undefined && wav.channels > 0 && wav.bitsPerSample >= 8) {
     const seconds =
       wav.dataBytes / (wav.sampleRate * wav.channels * Math.floor(wav.bitsPerSample / 8));
-    if (seconds > ctx.maxAudioSeconds) throw tooLong(field, seconds, ctx.maxAudioSeconds);
+    if (seconds > max) throw tooLong(ctx, field, `${Math.round(seconds)} s of audio`, max);
   }
   let pcm: PcmChunk;
   try {
-    pcm = await ctx.engines.decode(bytes);
+    pcm = await ctx.engines.decode(bytes, { maxSeconds: max, signal });
   } catch (error) {
+    if (error instanceof AudioTooLongError) {
+      throw tooLong(ctx, field, `longer than ${Math.round(max)} s`, max);
+    }
     if (error instanceof EngineUnavailableError || error instanceof HttpError) throw error;
+    if (signal?.aborted)
+      throw new HttpError(400, `The client went away before '${field}' was decoded`);
     if (!(error instanceof UnsupportedAudioError)) {
       ctx.log(`decode of '${field}' failed: ${(error as Error)?.stack ?? String(error)}`);
     }
@@ -80,13 +103,17 @@ export async function decodeUpload(
     );
   }
   const seconds = pcm.samples.length / pcm.sampleRate;
-  if (seconds > ctx.maxAudioSeconds) throw tooLong(field, seconds, ctx.maxAudioSeconds);
+  if (seconds > max) throw tooLong(ctx, field, `${Math.round(seconds)} s of audio`, max);
+  budget.seconds -= seconds;
   return pcm;
 }
 
-function tooLong(field: string, seconds: number, max: number): HttpError {
+function tooLong(ctx: ServerContext, field: string, what: string, left: number): HttpError {
+  const total = ctx.maxAudioSeconds;
   return new HttpError(
     413,
-    `'${field}' is ${Math.round(seconds)} s of audio; the limit is ${max} s (maxAudioSeconds)`,
+    left < total
+      ? `'${field}' is ${what}; only ${Math.round(left)} s of the ${total} s limit (maxAudioSeconds, for all files of a request together) are left`
+      : `'${field}' is ${what}; the limit is ${total} s (maxAudioSeconds)`,
   );
 }

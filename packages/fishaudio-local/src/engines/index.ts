@@ -85,7 +85,7 @@ export async function createEngines(options: EngineOptions = {}): Promise<LocalE
       return speakText(speakerFor(spec.engine), spec, text, synthesis);
     },
     createEncoder,
-    decode: (audio: Uint8Array) => decoder.decode(audio),
+    decode: (audio, options) => decoder.decode(audio, options),
     transcribe: (pcm, transcribeOptions) => asr.transcribe(pcm, transcribeOptions),
     estimatePitch,
     async close() {

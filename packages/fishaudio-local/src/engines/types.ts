@@ -101,6 +101,23 @@ export class UnsupportedAudioError extends Error {
   override name = "UnsupportedAudioError";
 }
 
+/** Thrown when decoded audio runs past the caller's `maxSeconds`: decoding stops there. */
+export class AudioTooLongError extends Error {
+  override name = "AudioTooLongError";
+  /** @example throw new AudioTooLongError(1200); */
+  constructor(readonly maxSeconds: number) {
+    super(`the audio is longer than ${maxSeconds} s`);
+  }
+}
+
+/** Bounds of one decode. */
+export interface DecodeOptions {
+  /** Stop with AudioTooLongError once this many seconds have been decoded. */
+  maxSeconds?: number;
+  /** Skip (queued) or stop (running) the decode when this aborts. */
+  signal?: AbortSignal;
+}
+
 /** Thrown when an engine is not installed on this machine: the server maps it to 503. */
 export class EngineUnavailableError extends Error {
   override name = "EngineUnavailableError";
@@ -119,7 +136,7 @@ export interface Engines {
   /** Asynchronous: an encoder may be a WASM instance that starts on demand. */
   createEncoder(options: EncoderOptions): Promise<AudioEncoder>;
   /** Decodes wav, mp3, ogg (vorbis/opus), flac or m4a to mono PCM at 16 kHz. */
-  decode(audio: Uint8Array): Promise<PcmChunk>;
+  decode(audio: Uint8Array, options?: DecodeOptions): Promise<PcmChunk>;
   /** Open-vocabulary English speech recognition on 16 kHz mono PCM. */
   transcribe(
     pcm: PcmChunk,

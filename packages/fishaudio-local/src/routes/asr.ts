@@ -60,9 +60,15 @@ export async function handleAsr(
   const language = recognisedLanguage(body.language);
   const ignoreTimestamps = body.ignore_timestamps ?? true;
 
+  // A client that leaves stops its decode (or its place in the decoder's queue).
+  const gone = new AbortController();
+  res.on("close", () => {
+    if (!res.writableFinished) gone.abort();
+  });
   const { transcript, seconds } = await transcribeCharged(ctx, principal, audio, "audio", {
     timestamps: !ignoreTimestamps,
     language,
+    signal: gone.signal,
   });
   const scale = ctx.asrDurationUnit === "milliseconds" ? 1000 : 1;
   sendJson(res, 200, {
@@ -90,9 +96,9 @@ export async function transcribeCharged(
   principal: Principal,
   audio: Uint8Array,
   field: string,
-  options: { timestamps: boolean; language?: string },
+  options: { timestamps: boolean; language?: string; signal?: AbortSignal },
 ): Promise<{ transcript: Transcript; seconds: number }> {
-  const pcm = await decodeUpload(ctx, audio, field);
+  const pcm = await decodeUpload(ctx, audio, field, undefined, options.signal);
   const seconds = pcm.samples.length / pcm.sampleRate;
   const cost = asrCost(seconds);
   // The debit and its ledger line in one transaction: no crash leaves one without the other.
@@ -108,7 +114,10 @@ export async function transcribeCharged(
   if (usageId === undefined) throw new HttpError(402, "Insufficient API credit");
   let transcript: Transcript;
   try {
-    transcript = await ctx.engines.transcribe(pcm, options);
+    transcript = await ctx.engines.transcribe(pcm, {
+      timestamps: options.timestamps,
+      language: options.language,
+    });
   } catch (error) {
     ctx.accounts.refund(principal.user.id, cost, usageId);
     throw error;

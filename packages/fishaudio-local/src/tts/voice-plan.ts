@@ -1,4 +1,4 @@
-import { decodeUpload } from "../audio/upload.js";
+import { AudioBudget, decodeUpload } from "../audio/upload.js";
 import type { ServerContext } from "../context.js";
 import type { EngineVoice, VoiceSettings } from "../engines/types.js";
 import { HttpError } from "../http/errors.js";
@@ -64,14 +64,18 @@ export function closestVoice(
   return best;
 }
 
+/** Most inline references one request may carry, over all speakers. */
+export const MAX_REFERENCES = 20;
+
 async function fromReferences(
   ctx: ServerContext,
   refs: InlineReference[],
   speed: number,
+  budget: AudioBudget,
 ): Promise<SpeakerPlan> {
   const pitches: number[] = [];
   for (const [i, ref] of refs.entries()) {
-    const pcm = await decodeUpload(ctx, ref.audio, `references[${i}].audio`);
+    const pcm = await decodeUpload(ctx, ref.audio, `references[${i}].audio`, budget);
     const pitch = ctx.engines.estimatePitch(pcm);
     if (pitch !== undefined) pitches.push(pitch);
   }
@@ -127,9 +131,19 @@ export async function planSpeakers(
     return params.referenceIds.map((id) => fromId(ctx, principal, id, params.speed));
   }
   if (params.references.length > 0) {
+    const count = params.references.reduce((n, refs) => n + refs.length, 0);
+    if (count > MAX_REFERENCES) {
+      throw new HttpError(
+        422,
+        `At most ${MAX_REFERENCES} inline 'references' per request, got ${count}; save the voice with POST /model and send its reference_id instead`,
+      );
+    }
+    // Decoded one after another against one budget: all references of a request together
+    // stay within maxAudioSeconds.
+    const budget = new AudioBudget(ctx.maxAudioSeconds);
     const plans: SpeakerPlan[] = [];
     for (const refs of params.references) {
-      plans.push(await fromReferences(ctx, refs, params.speed));
+      plans.push(await fromReferences(ctx, refs, params.speed, budget));
     }
     return plans;
   }

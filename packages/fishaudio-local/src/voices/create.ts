@@ -1,5 +1,5 @@
 import { sniffAudio, sniffImage } from "../audio/sniff.js";
-import { decodeUpload } from "../audio/upload.js";
+import { AudioBudget, decodeUpload } from "../audio/upload.js";
 import type { ServerContext } from "../context.js";
 import { EngineUnavailableError, type PcmChunk } from "../engines/types.js";
 import { HttpError } from "../http/errors.js";
@@ -87,6 +87,7 @@ export async function buildNewVoice(
   const cover = coverImage(fields);
 
   const decoded: PcmChunk[] = [];
+  const budget = new AudioBudget(ctx.maxAudioSeconds);
   for (const [i, audio] of samples.entries()) {
     if (!sniffAudio(audio)) {
       throw new HttpError(
@@ -94,7 +95,7 @@ export async function buildNewVoice(
         `voices[${i}] is not a recognised audio file (send wav, mp3, ogg, flac or m4a)`,
       );
     }
-    const pcm = await decodeUpload(ctx, audio, `voices[${i}]`);
+    const pcm = await decodeUpload(ctx, audio, `voices[${i}]`, budget);
     if (pcm.samples.length === 0) throw new HttpError(400, `voices[${i}] contains no audio`);
     decoded.push(pcm);
   }

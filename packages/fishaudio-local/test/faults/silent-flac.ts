@@ -56,8 +56,11 @@ export function silentFlac(
   for (let n = 0; n < frameCount; n++) {
     const size = Math.min(block, total - n * block);
     // Block size: 4096 by code (12), else the 16-bit "size - 1" after the frame number (7).
-    const header = [0xff, 0xf8, size === block ? 0xc0 : 0x70, 0x08, ...codedNumber(n)];
+    // The sample rate is repeated in Hz at the end of each header (code 13): decoders fed bare
+    // frames never see STREAMINFO.
+    const header = [0xff, 0xf8, size === block ? 0xcd : 0x7d, 0x08, ...codedNumber(n)];
     if (size !== block) header.push((size - 1) >> 8, (size - 1) & 0xff);
+    header.push(sampleRate >> 8, sampleRate & 0xff);
     header.push(crc8(header));
     // CONSTANT subframe (type 0, no wasted bits) holding the sample value 0.
     const frame = [...header, 0x00, 0x00, 0x00];

@@ -1,4 +1,9 @@
-import { type PcmChunk, UnsupportedAudioError } from "../types.js";
+import {
+  AudioTooLongError,
+  type DecodeOptions,
+  type PcmChunk,
+  UnsupportedAudioError,
+} from "../types.js";
 import { HelperPool } from "../workers/helper-pool.js";
 import { workerHelpers } from "../workers/helpers.js";
 import { siblingScript } from "../workers/script-url.js";
@@ -19,18 +24,27 @@ export class DecodeEngine {
   });
   private nextId = 1;
 
-  decode(audio: Uint8Array): Promise<PcmChunk> {
+  decode(audio: Uint8Array, options: DecodeOptions = {}): Promise<PcmChunk> {
     // Copied, so the caller's buffer is neither detached nor shared with the worker.
-    const request: DecodeRequest = { id: this.nextId++, bytes: Uint8Array.from(audio) };
+    const request: DecodeRequest = {
+      id: this.nextId++,
+      bytes: Uint8Array.from(audio),
+      maxSeconds: options.maxSeconds ?? Number.POSITIVE_INFINITY,
+    };
     return new Promise<PcmChunk>((resolve, reject) => {
       this.pool.run({
         payload: request,
+        signal: options.signal,
         onMessage: (message) => {
           const reply = message as DecodeReply;
           if (reply.id !== request.id) return false;
           if ("error" in reply) {
             reject(
-              reply.unsupported ? new UnsupportedAudioError(reply.error) : new Error(reply.error),
+              reply.tooLong
+                ? new AudioTooLongError(request.maxSeconds)
+                : reply.unsupported
+                  ? new UnsupportedAudioError(reply.error)
+                  : new Error(reply.error),
             );
           } else resolve({ samples: reply.samples, sampleRate: reply.sampleRate });
           return true;

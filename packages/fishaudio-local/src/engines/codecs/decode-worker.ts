@@ -3,24 +3,25 @@
  * takes long enough to stall the server's event loop, so it happens here.
  */
 import { parentPort } from "node:worker_threads";
-import { UnsupportedAudioError } from "../types.js";
+import { AudioTooLongError, UnsupportedAudioError } from "../types.js";
 import { decodeAudio } from "./decode.js";
 
 export interface DecodeRequest {
   id: number;
   bytes: Uint8Array;
+  maxSeconds: number;
 }
 
 export type DecodeReply =
   | { id: number; samples: Int16Array; sampleRate: number }
-  | { id: number; error: string; unsupported: boolean };
+  | { id: number; error: string; unsupported: boolean; tooLong?: boolean };
 
 const port = parentPort!;
 
 port.on("message", async (msg: DecodeRequest | { close: true }) => {
   if ("close" in msg) process.exit(0);
   try {
-    const pcm = await decodeAudio(msg.bytes);
+    const pcm = await decodeAudio(msg.bytes, msg.maxSeconds);
     port.postMessage(
       { id: msg.id, samples: pcm.samples, sampleRate: pcm.sampleRate } satisfies DecodeReply,
       [pcm.samples.buffer as ArrayBuffer],
@@ -31,6 +32,7 @@ port.on("message", async (msg: DecodeRequest | { close: true }) => {
       id: msg.id,
       error,
       unsupported: err instanceof UnsupportedAudioError,
+      tooLong: err instanceof AudioTooLongError,
     } satisfies DecodeReply);
   }
 });

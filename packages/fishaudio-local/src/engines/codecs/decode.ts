@@ -1,5 +1,5 @@
 import { resampleInt16 } from "../signal/resample.js";
-import { type PcmChunk, UnsupportedAudioError } from "../types.js";
+import { AudioTooLongError, type PcmChunk, UnsupportedAudioError } from "../types.js";
 import { isWav, parseWav } from "./wav.js";
 
 /** Recognition and pitch analysis work at 16 kHz. */
@@ -32,13 +32,29 @@ interface DecodedAudio {
   sampleRate: number;
 }
 
-let decoderPromise: Promise<(bytes: Uint8Array) => Promise<DecodedAudio>> | undefined;
+/** One of audio-decode's streaming decoders: feed chunks, then call with nothing to flush. */
+type StreamDecoder = ((chunk?: Uint8Array) => Promise<DecodedAudio>) & { free(): void };
+type DecoderFactories = Record<string, () => Promise<StreamDecoder>>;
 
-function loadDecoder() {
-  decoderPromise ??= import("audio-decode").then(
-    (m) => m.default as unknown as (bytes: Uint8Array) => Promise<DecodedAudio>,
-  );
-  return decoderPromise;
+let decodersPromise: Promise<DecoderFactories> | undefined;
+
+function loadDecoders(): Promise<DecoderFactories> {
+  decodersPromise ??= import("audio-decode").then((m) => m.default as unknown as DecoderFactories);
+  return decodersPromise;
+}
+
+/**
+ * Input is fed to the decoder this many bytes at a time, so that the decoded size is checked
+ * against the limit every few kilobytes: a FLAC block of silence is a dozen bytes for 4096
+ * samples, so 1 KiB can still hold minutes, but never gigabytes.
+ */
+const FEED_BYTES = 1024;
+
+/** audio-decode's decoder name for a container ("ogg" is Opus or Vorbis by its first packet). */
+function decoderName(container: Container, bytes: Uint8Array): string {
+  if (container !== "ogg") return container;
+  const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, 128));
+  return head.includes("OpusHead") ? "opus" : "oga";
 }
 
 function downmix(audio: DecodedAudio): Int16Array {
@@ -56,11 +72,17 @@ function downmix(audio: DecodedAudio): Int16Array {
 }
 
 /**
- * Decodes wav, mp3, ogg (vorbis/opus), flac, m4a (or webm/aiff) to mono 16 kHz Int16 PCM.
+ * Decodes wav, mp3, ogg (vorbis/opus), flac, m4a (or webm/aiff) to mono 16 kHz Int16 PCM,
+ * stopping with AudioTooLongError as soon as more than `maxSeconds` have been decoded: a tiny
+ * compressed file can hold hours (a 2 MB FLAC of silence is four hours), so the length is
+ * checked while decoding, never after.
  * @example
- * const pcm = await decodeAudio(await readFile("speech.mp3"));
+ * const pcm = await decodeAudio(await readFile("speech.mp3"), 1200);
  */
-export async function decodeAudio(bytes: Uint8Array): Promise<PcmChunk> {
+export async function decodeAudio(
+  bytes: Uint8Array,
+  maxSeconds = Number.POSITIVE_INFINITY,
+): Promise<PcmChunk> {
   const container = sniffContainer(bytes);
   if (!container) {
     throw new UnsupportedAudioError(
@@ -71,21 +93,56 @@ export async function decodeAudio(bytes: Uint8Array): Promise<PcmChunk> {
   let sampleRate: number;
   if (container === "wav") {
     // Read WAV here: streamed files (ours included) carry placeholder sizes other decoders reject.
+    // WAV is uncompressed: its decoded size is bounded by the upload's.
     ({ samples, sampleRate } = parseWav(bytes));
+    if (samples.length / sampleRate > maxSeconds) throw new AudioTooLongError(maxSeconds);
   } else {
-    const decode = await loadDecoder();
-    let audio: DecodedAudio;
-    try {
-      audio = await decode(bytes);
-    } catch (err) {
-      const detail = err instanceof Error ? err.message : String(err);
-      throw new UnsupportedAudioError(`Could not decode the ${container} audio: ${detail}`);
-    }
-    if (!audio?.channelData?.length || !(audio.sampleRate > 0)) {
-      throw new UnsupportedAudioError(`The ${container} file holds no decodable audio.`);
-    }
-    samples = downmix(audio);
-    sampleRate = audio.sampleRate;
+    ({ samples, sampleRate } = await decodeBounded(bytes, container, maxSeconds));
   }
   return { samples: resampleInt16(samples, sampleRate, DECODE_RATE), sampleRate: DECODE_RATE };
+}
+
+async function decodeBounded(
+  bytes: Uint8Array,
+  container: Container,
+  maxSeconds: number,
+): Promise<{ samples: Int16Array; sampleRate: number }> {
+  const factories = await loadDecoders();
+  const parts: Int16Array[] = [];
+  let total = 0;
+  let sampleRate = 0;
+  const take = (audio: DecodedAudio) => {
+    if (!audio?.channelData?.length || !(audio.sampleRate > 0)) return;
+    sampleRate ||= audio.sampleRate;
+    const mono = downmix(audio);
+    total += mono.length;
+    if (total / sampleRate > maxSeconds) throw new AudioTooLongError(maxSeconds);
+    parts.push(mono);
+  };
+  let decoder: StreamDecoder | undefined;
+  try {
+    const create = factories[decoderName(container, bytes)];
+    if (!create) throw new Error(`no decoder for ${container}`);
+    decoder = await create();
+    for (let offset = 0; offset < bytes.length; offset += FEED_BYTES) {
+      take(await decoder(bytes.subarray(offset, offset + FEED_BYTES)));
+    }
+    const flushed = await decoder();
+    decoder = undefined; // Flushing frees it.
+    take(flushed);
+  } catch (err) {
+    decoder?.free();
+    if (err instanceof AudioTooLongError) throw err;
+    const detail = err instanceof Error ? err.message : String(err);
+    throw new UnsupportedAudioError(`Could not decode the ${container} audio: ${detail}`);
+  }
+  if (total === 0)
+    throw new UnsupportedAudioError(`The ${container} file holds no decodable audio.`);
+  const samples = new Int16Array(total);
+  let at = 0;
+  for (const part of parts) {
+    samples.set(part, at);
+    at += part.length;
+  }
+  return { samples, sampleRate };
 }

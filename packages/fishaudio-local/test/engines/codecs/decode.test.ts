@@ -5,6 +5,7 @@ import { decodeAudio, sniffContainer } from "../../../src/engines/codecs/decode.
 import { createEncoder } from "../../../src/engines/codecs/encoders.js";
 import { estimatePitch } from "../../../src/engines/signal/pitch.js";
 import { type EncoderOptions, UnsupportedAudioError } from "../../../src/engines/types.js";
+import { silentFlac } from "../../faults/silent-flac.js";
 import { fixture } from "../../helpers/fixtures.js";
 import { flacFile, m4aAlacFile, oggVorbisSilence, rms, tone } from "../fixtures.js";
 
@@ -71,6 +72,19 @@ describe("decodeAudio", () => {
     // 19 full 2048-sample blocks after the priming one, 1024 new samples each.
     assert.equal(pcm.samples.length, 19 * 1024);
     assert.equal(rms(pcm.samples), 0);
+  });
+
+  // Issue 17 item 3: the length limit was checked after decoding; 30 minutes of silence in 100 KB
+  // of FLAC cost +1.4 GB first. Decoding now stops as soon as it passes the limit.
+  it("stops decoding a tiny FLAC of 30 minutes of silence at the limit", async () => {
+    const flac = silentFlac(1800);
+    assert.ok(flac.length < 128 * 1024, `${flac.length} bytes`);
+    await assert.rejects(decodeAudio(flac, 60), (error: Error) => {
+      assert.equal(error.name, "AudioTooLongError", error.message);
+      return true;
+    });
+    const short = await decodeAudio(silentFlac(2), 60);
+    assert.equal(short.samples.length, 2 * 16000);
   });
 
   it("identifies containers by their magic numbers", () => {
