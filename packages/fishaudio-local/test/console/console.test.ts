@@ -1,12 +1,16 @@
 /**
  * The console page in real headless Chromium against the real local server (real engines):
  * speak, clone, transcribe, watch requests, and a second user who sees only its own. The same
- * run saves the screenshots shown in the package README (docs/console/*.png).
+ * run takes the screenshots shown in the package README: into docs/console/*.png when
+ * UPDATE_SCREENSHOTS=1 (how they are refreshed), otherwise into a temporary folder, so that a
+ * test run never changes tracked files.
  */
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { type LocalServer, startServer } from "fishaudio-local";
 import type { Page } from "puppeteer-core";
 import { launchBrowser, type TestBrowser } from "../helpers/browser.js";
@@ -27,7 +31,9 @@ type SdkClass = new (options: { apiKey: string; baseUrl: string; maxRetries: num
 const sdkPackage = "fishaudio";
 const { FishAudio } = (await import(sdkPackage)) as { FishAudio: SdkClass };
 
-const SHOTS = new URL("../../docs/console/", import.meta.url);
+const SHOTS = process.env.UPDATE_SCREENSHOTS
+  ? new URL("../../docs/console/", import.meta.url)
+  : pathToFileURL(`${mkdtempSync(join(tmpdir(), "fishaudio-console-shots-"))}/`);
 const TIMEOUT = 120_000;
 
 describe("console in Chromium", { timeout: 600_000 }, () => {
