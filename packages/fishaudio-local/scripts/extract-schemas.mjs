@@ -6,7 +6,8 @@
  *
  *   node scripts/extract-schemas.mjs [path/to/openapi.json]
  *
- * The default path is ../shared/spec/openapi.json beside the repository. Every operation outside
+ * The default path is ../shared/spec/openapi.json beside the repository (outside-repo-ok: this
+ * script is run by hand; tests and builds read only the committed output). Every operation outside
  * /v1/agent/ (the agent platform, which the local server does not offer) is kept, with every
  * component schema it references; descriptions, titles and examples are dropped.
  */
@@ -17,7 +18,7 @@ import { fileURLToPath } from "node:url";
 
 const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const repoDir = resolve(packageDir, "../..");
-const source = resolve(process.argv[2] ?? join(repoDir, "../shared/spec/openapi.json"));
+const source = resolve(process.argv[2] ?? join(repoDir, "../shared/spec/openapi.json")); // outside-repo-ok: by hand
 const target = join(packageDir, "src/schema/openapi.generated.ts");
 
 const doc = JSON.parse(readFileSync(source, "utf8"));
