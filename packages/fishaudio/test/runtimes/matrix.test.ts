@@ -67,7 +67,12 @@ before(async () => {
   );
   if (!existsSync(bin(".package-lock.json"))) {
     // The runtimes (~400 MB) are only for this suite, so they are not in the workspace.
-    execFileSync("npm", ["ci", "--prefix", here, "--no-audit", "--no-fund"], { stdio: "inherit" });
+    // Not `npm ci`: it refuses this lock because deno's binaries for other platforms are not on
+    // the registry we can reach, so the lock cannot list them. `install --no-save` installs
+    // exactly the locked versions and leaves the lock untouched.
+    execFileSync("npm", ["install", "--no-save", "--prefix", here, "--no-audit", "--no-fund"], {
+      stdio: "inherit",
+    });
   }
   server = await startServer({ host: "127.0.0.1", port: 0 });
   work = mkdtempSync(path.join(tmpdir(), "fishaudio-matrix-"));
