@@ -63,6 +63,14 @@ export function errorResponse(ctx: ServerContext, error: unknown): HttpError {
   if (error instanceof EngineUnavailableError) {
     return new HttpError(503, `Speech engine unavailable: ${error.message}`);
   }
+  const code = (error as { code?: unknown })?.code;
+  if (code === "SQLITE_FULL" || code === "ENOSPC" || code === "EDQUOT") {
+    ctx.log(`disk full: ${(error as Error)?.message ?? String(error)}`);
+    return new HttpError(
+      507,
+      "The server's disk is full; free space where fishaudio-local keeps its data and retry",
+    );
+  }
   ctx.log(`internal error: ${(error as Error)?.stack ?? String(error)}`);
   return new HttpError(500, "Internal server error");
 }

@@ -46,6 +46,8 @@ export interface StartServerOptions {
    * The log holds ids, sizes and parsed fields, never keys or audio bytes.
    */
   requestLogSize?: number;
+  /** How long a client may take to send a request's headers, in ms (default 60 000); then 408. */
+  headersTimeoutMs?: number;
   /** Receives log lines (requests, errors); silent by default. Keys are never logged. */
   logger?: Logger;
   /**
@@ -179,14 +181,31 @@ export async function startServer(options: StartServerOptions = {}): Promise<Loc
     baseUrl: () => url,
   };
 
-  const server = createServer({ keepAliveTimeout: 5000 }, createRequestHandler(ctx));
+  const headersTimeout = options.headersTimeoutMs ?? 60_000;
+  const server = createServer(
+    {
+      keepAliveTimeout: 5000,
+      headersTimeout,
+      requestTimeout: Math.max(300_000, headersTimeout),
+      // How often Node checks those timeouts (its default, 30 s, would make a short one late).
+      connectionsCheckingInterval: Math.min(30_000, Math.max(100, headersTimeout / 4)),
+    },
+    createRequestHandler(ctx),
+  );
   const wss = createWebSocketServer(maxBodyBytes);
   server.on("upgrade", createUpgradeHandler(ctx, wss));
-  server.on("clientError", (_error, socket) => {
+  server.on("clientError", (error: Error & { code?: string }, socket) => {
     if (socket.writable) {
-      const body = JSON.stringify({ status: 400, message: "Malformed HTTP request" });
+      // Node's headers/request timeout arrives here too: that is the client's slowness, not
+      // its syntax.
+      const timedOut = error.code === "ERR_HTTP_REQUEST_TIMEOUT";
+      const status = timedOut ? 408 : 400;
+      const message = timedOut
+        ? "The request did not arrive in time (headers or body too slow); send it again"
+        : "Malformed HTTP request";
+      const body = JSON.stringify({ status, message });
       socket.end(
-        `HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
+        `HTTP/1.1 ${status} ${timedOut ? "Request Timeout" : "Bad Request"}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
       );
     } else socket.destroy();
   });
