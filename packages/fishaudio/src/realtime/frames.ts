@@ -1,5 +1,6 @@
-import { Decoder, Encoder } from "@msgpack/msgpack";
+import { Decoder } from "@msgpack/msgpack";
 import { ValidationError, WebSocketError } from "../core/error.js";
+import { encodeMsgpack } from "../internal/msgpack.js";
 import { msgpackShapeProblem } from "../internal/msgpack-shape.js";
 
 /**
@@ -19,23 +20,22 @@ export type FlushEvent = { event: "flush" };
 /** What a live session reads from: plain strings are shorthand for text events. */
 export type LiveInputItem = string | TextEvent | FlushEvent;
 
-// One encoder and decoder for the module: `encode()`/`decode()` build a new one per call, which
-// shows up when a long session moves thousands of frames. `encode` returns a copy, so frames
-// stay valid while the socket still holds them.
-const encoder = new Encoder();
+// One decoder for the module: `decode()` builds a new one per call, which shows up when a long
+// session moves thousands of frames. Frames are written by the SDK's own msgpack writer (the
+// one that writes request bodies), so the bundle carries one encoder, not two.
 const decoder = new Decoder();
 
 // The client frames are tiny, fixed-shape maps; encoding them once keeps the sender cheap and
 // makes the byte layout (section 12.2 of the protocol notes) easy to test.
-export const FLUSH_FRAME: Uint8Array = encoder.encode({ event: "flush" });
-export const STOP_FRAME: Uint8Array = encoder.encode({ event: "stop" });
+export const FLUSH_FRAME: Uint8Array = encodeMsgpack({ event: "flush" });
+export const STOP_FRAME: Uint8Array = encodeMsgpack({ event: "stop" });
 
 /**
  * `{event:"text", text}` as msgpack.
  * @example ws.send(encodeTextFrame("Hello"));
  */
 export function encodeTextFrame(text: string): Uint8Array {
-  return encoder.encode({ event: "text", text });
+  return encodeMsgpack({ event: "text", text });
 }
 
 /**
