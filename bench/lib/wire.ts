@@ -46,6 +46,50 @@ export async function timedTts(
   return { firstMs, totalMs: performance.now() - t0, bytes };
 }
 
+/**
+ * One POST /v1/tts/stream/with-timestamp read to the end: the time to the first SSE event that
+ * carries audio, and the total, in ms from the request.
+ */
+export async function timedTimestampTts(
+  ep: Endpoint,
+  request: { text: string; reference_id?: string; format?: string },
+): Promise<{ firstMs: number; totalMs: number; words: number }> {
+  const t0 = performance.now();
+  const res = await fetch(`${ep.url}/v1/tts/stream/with-timestamp`, {
+    method: "POST",
+    headers: {
+      authorization: `Bearer ${ep.apiKey}`,
+      "content-type": "application/msgpack",
+      model: "s2-pro",
+    },
+    body: encode(request),
+  });
+  if (!res.ok || !res.body)
+    throw new Error(`with-timestamp: HTTP ${res.status} ${await res.text()}`);
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  let firstMs = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    text += decoder.decode(value, { stream: true });
+    // An event with audio: a non-empty audio_base64 in a complete event.
+    if (firstMs === 0 && /"audio_base64":"[^"]/.test(text) && text.includes("\n\n")) {
+      firstMs = performance.now() - t0;
+    }
+  }
+  const last = text.trim().split("\n\n").at(-1) ?? "";
+  const payload = JSON.parse(last.slice(last.indexOf("data: ") + 6)) as {
+    alignment: { segments: unknown[] } | null;
+  };
+  return {
+    firstMs,
+    totalMs: performance.now() - t0,
+    words: payload.alignment?.segments.length ?? 0,
+  };
+}
+
 /** Reads a response body to the end and returns the byte count. */
 export async function drain(res: Response): Promise<number> {
   const reader = (res.body as ReadableStream<Uint8Array>).getReader();

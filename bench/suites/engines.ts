@@ -8,9 +8,9 @@ import { runChild } from "../lib/child.js";
 import { SENTENCE_200 } from "../lib/corpus.js";
 import { type DetailTable, type TargetResult, verdict } from "../lib/report.js";
 import { sharedServer } from "../lib/server.js";
-import { fmt, fmtSummary, summarize } from "../lib/stats.js";
+import { fmt, fmtSummary, interleave, summarize } from "../lib/stats.js";
 import type { Suite } from "../lib/suite.js";
-import { bareLive, type Endpoint, timedTts } from "../lib/wire.js";
+import { bareLive, type Endpoint, timedTimestampTts, timedTts } from "../lib/wire.js";
 import { mp3EncoderSuite } from "./mp3-encoder.js";
 
 const FORMATS = ["wav", "mp3", "opus"] as const;
@@ -323,9 +323,79 @@ export const enginesAsrSuite: Suite = {
   },
 };
 
+/**
+ * Issue #10: the first timestamped audio event of /v1/tts/stream/with-timestamp against the
+ * first audio byte of /v1/tts, same text, voice and format, alternated in one run. Words carry
+ * engine timings: flite runs a second, cheap pass per piece to map its segments to words.
+ */
+export const enginesTimestampsSuite: Suite = {
+  name: "engines.timestamps",
+  title: "Local TTS with word timestamps: first timestamped audio event vs /v1/tts first byte",
+  async run({ quick, log }) {
+    const server = await sharedServer();
+    const reps = quick ? 4 : 10;
+    const voices = ["flite-rms", "espeak-en"];
+    const rows: string[][] = [];
+    const targets: TargetResult[] = [];
+    for (const voice of voices) {
+      log(`  ${voice}: ${reps} pairs, mp3`);
+      const request = { text: SENTENCE_200, reference_id: voice, format: "mp3" };
+      await timedTts(server, request); // warm
+      await timedTimestampTts(server, request);
+      const pairs = await interleave<{ firstMs: number; words: number }>(
+        reps,
+        async () => ({ ...(await timedTts(server, request)), words: 0 }),
+        () => timedTimestampTts(server, request),
+      );
+      const plain = summarize(pairs.map((p) => p.a.firstMs));
+      const timed = summarize(pairs.map((p) => p.b.firstMs));
+      const ratio = summarize(pairs.map((p) => p.b.firstMs / p.a.firstMs));
+      const words = pairs[0]!.b.words;
+      rows.push([
+        voice,
+        fmtSummary(plain, 0),
+        fmtSummary(timed, 0),
+        fmtSummary(ratio, 2),
+        String(words),
+      ]);
+      const ok = ratio.median <= 1.1;
+      targets.push({
+        id: `engines.timestamps.${voice}.first-audio`,
+        what: `First timestamped audio event ÷ /v1/tts first audio byte, ${voice}, mp3, 200-char sentence`,
+        target: "≤ 1.10",
+        measured: `${fmtSummary(ratio, 2)}; ${fmt(timed.median, 0)} ms vs ${fmt(plain.median, 0)} ms`,
+        met: verdict(ok),
+        note: ok
+          ? undefined
+          : voice.startsWith("flite")
+            ? "flite prints its segment times but not their words, so each piece also runs a short per-word pass (the kal16 voice, compressed, no audio kept) before its audio is released, and the first event waits for the next piece of PCM to know whether it closes its chunk. Caching per-word phones, or releasing the audio before its words, would close it."
+            : "espeak-ng reports word ends only once it has moved past them, so with timings a piece's audio is posted in one message instead of every 100 ms.",
+      });
+    }
+    return {
+      targets,
+      tables: [
+        {
+          title: "POST /v1/tts vs POST /v1/tts/stream/with-timestamp, 200-character sentence, mp3",
+          head: [
+            "voice",
+            "/v1/tts first byte ms",
+            "timestamped first audio event ms",
+            "ratio",
+            "words",
+          ],
+          rows,
+          note: `${reps} pairs per voice, alternated ABBA after one warm-up of each; the ratio is per pair. "First audio event": the first complete SSE event whose audio_base64 is not empty.`,
+        },
+      ],
+    };
+  },
+};
+
 export const enginesSuites: Suite[] = [
   enginesTtsSuite,
   mp3EncoderSuite,
   enginesRealtimeSuite,
   enginesAsrSuite,
+  enginesTimestampsSuite,
 ];

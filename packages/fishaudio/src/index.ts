@@ -9,6 +9,13 @@ export { APIPromise, type WithRequestID, type WithResponse } from "./core/api-pr
 export { AudioStream } from "./core/audio-stream.js";
 export * from "./core/error.js";
 export { PagePromise, type PaginatedResponse } from "./core/pagination.js";
+export {
+  type TimestampAlignment,
+  type TimestampEvent,
+  type TimestampedSpeech,
+  type TimestampSegment,
+  TimestampStream,
+} from "./core/timestamp-stream.js";
 export type { Uploadable } from "./core/uploads.js";
 export type { HeadersLike } from "./internal/headers.js";
 export type { Logger, LogLevel } from "./internal/log.js";
@@ -43,4 +50,12 @@ export type {
   VoiceSample,
   VoiceUpdateParams,
 } from "./resources/voices.js";
+export {
+  type CueOptions,
+  type SubtitleCue,
+  type TimedText,
+  toSrt,
+  toVtt,
+  wordsToCues,
+} from "./subtitles.js";
 export { VERSION } from "./version.js";

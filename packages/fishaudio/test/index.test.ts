@@ -34,6 +34,35 @@ describe("main entry", () => {
       files.filter((f) => /src\/(node|cli)\//.test(f)),
       [],
     );
+    // The timestamp stream, its SSE reader and the subtitle helpers are part of the bundle.
+    for (const module of ["core/timestamp-stream.ts", "internal/sse.ts", "subtitles.ts"]) {
+      assert.ok(
+        files.some((f) => f.endsWith(`src/${module}`)),
+        `${module} is in the browser bundle`,
+      );
+    }
+  });
+
+  it("bundles the timestamp and subtitle code with no Node global (Buffer, process)", async () => {
+    const result = await build({
+      stdin: {
+        contents:
+          'export { TimestampStream } from "./src/core/timestamp-stream.ts";\n' +
+          'export * from "./src/subtitles.ts";',
+        resolveDir: fileURLToPath(new URL("..", import.meta.url)),
+        loader: "ts",
+      },
+      bundle: true,
+      write: false,
+      platform: "browser",
+      format: "esm",
+      logLevel: "silent",
+    });
+    const code = result.outputFiles[0]!.text;
+    assert.match(code, /var TimestampStream = class/);
+    assert.match(code, /function\* readServerSentEvents/);
+    assert.match(code, /function wordsToCues/);
+    assert.doesNotMatch(code, /\bBuffer\b|\bprocess\.|\brequire\(/);
   });
 
   it("bundles for the browser in under 25 kB gzipped (as bench/suites/package.ts measures it)", async () => {
@@ -75,6 +104,10 @@ describe("main entry", () => {
       "AudioStream",
       "PagePromise",
       "APIPromise",
+      "TimestampStream",
+      "toSrt",
+      "toVtt",
+      "wordsToCues",
     ];
     for (const name of names)
       assert.equal(typeof (sdk as Record<string, unknown>)[name], "function", name);

@@ -3,11 +3,13 @@ import type { APIPromise } from "../core/api-promise.js";
 import { AudioStream } from "../core/audio-stream.js";
 import { ValidationError } from "../core/error.js";
 import { APIResource } from "../core/resource.js";
+import { TimestampStream } from "../core/timestamp-stream.js";
 import type { Uploadable } from "../core/uploads.js";
 import type { RequestOptions } from "../internal/request-options.js";
 import { checkInt, checkNumber, checkString } from "../internal/validation.js";
 import {
   bytesReferences,
+  checkDialogue,
   encodeStartFrame,
   encodeTTSRequest,
   loadReferences,
@@ -16,8 +18,22 @@ import {
 } from "../internal/wire/tts.js";
 import { type FlushEvent, streamLive, type TextEvent } from "../realtime/index.js";
 
-/** The TTS backend, sent as the `model` header. Any string is passed through. */
-export type Model = "s2-pro" | "s1" | "s2.1-pro" | "s2.1-pro-free" | (string & {});
+/**
+ * The TTS backend, sent as the `model` header. Any string is passed through. The live API's
+ * current models are the S2 family (`s2.1-pro`, its default; `s2.1-pro-free`; `s2-pro`) and
+ * `s1`; the older names are kept for code written against earlier SDKs (the service falls back
+ * to `s2.1-pro` for names it does not know).
+ */
+export type Model =
+  | "s2.1-pro"
+  | "s2.1-pro-free"
+  | "s2-pro"
+  | "s1"
+  | "s1-mini"
+  | "speech-1.6"
+  | "speech-1.5"
+  | "agent-x0"
+  | (string & {});
 export type AudioFormat = "wav" | "pcm" | "mp3" | "opus";
 export type LatencyMode = "normal" | "balanced" | "low";
 
@@ -27,6 +43,8 @@ export interface Prosody {
   speed?: number;
   /** Decibels, -20..20. */
   volume?: number;
+  /** Even out perceived loudness (S2 family; the server's default is true). Sent only when set. */
+  normalizeLoudness?: boolean;
 }
 
 /** A sample of the voice to imitate, with its transcript. */
@@ -51,10 +69,13 @@ export interface TTSConfig {
   chunkLength?: number;
   /** Default "balanced". */
   latency?: LatencyMode;
-  /** A voice id (from `voices.list` or `voices.create`). */
-  referenceId?: string;
-  /** Inline voice samples, used instead of a stored voice. */
-  references?: ReferenceAudio[];
+  /**
+   * A voice id (from `voices.list` or `voices.create`), or for dialogue one id per speaker, with
+   * `<|speaker:N|>` markers in the text (S2 models).
+   */
+  referenceId?: string | string[];
+  /** Inline voice samples, used instead of a stored voice; for dialogue, one list per speaker. */
+  references?: ReferenceAudio[] | ReferenceAudio[][];
   prosody?: Prosody;
   /** 0..1, default 0.7. */
   topP?: number;
@@ -70,12 +91,16 @@ export interface TTSConfig {
   conditionOnPreviousChunks?: boolean;
   /** 0..1, default 1.0. */
   earlyStopThreshold?: number;
+  /** Request-scoped feature flags, e.g. `["quality-guard"]`. Sent only when set. */
+  features?: string[];
 }
 
 /** Shorthands that override the matching config fields when given. */
 export interface TTSOverrides {
-  referenceId?: string;
-  references?: ReferenceAudio[];
+  /** One voice id, or one per speaker for `<|speaker:N|>` dialogue. */
+  referenceId?: string | string[];
+  /** Inline samples, or one list of samples per speaker for dialogue. */
+  references?: ReferenceAudio[] | ReferenceAudio[][];
   format?: AudioFormat;
   latency?: LatencyMode;
   /** Sets prosody speed and keeps the config's prosody volume. */
@@ -86,13 +111,13 @@ export interface TTSConvertParams extends TTSOverrides {
   /** The text to speak. */
   text: string;
   config?: TTSConfig;
-  /** Default "s2-pro". */
+  /** Default "s2.1-pro", the live API's own default. */
   model?: Model;
 }
 
 export interface TTSStreamWebsocketParams extends TTSOverrides {
   config?: TTSConfig;
-  /** Default "s2-pro". */
+  /** Default "s2.1-pro", the live API's own default. */
   model?: Model;
   /** Aborting it closes the socket and ends the stream with APIUserAbortError. */
   signal?: AbortSignal;
@@ -119,7 +144,10 @@ export type TextStream =
   | Iterable<string | TextEvent | FlushEvent>
   | AsyncIterable<string | TextEvent | FlushEvent>;
 
-const DEFAULT_MODEL = "s2-pro";
+/**
+ * What the live API uses when no model header is sent. (The Python SDK 1.3 sends "s2-pro".)
+ */
+const DEFAULT_MODEL = "s2.1-pro";
 
 /** Text to speech: `client.tts`. */
 export class TTS extends APIResource {
@@ -130,7 +158,28 @@ export class TTS extends APIResource {
    * for await (const chunk of audio) out.write(chunk);
    */
   convert(params: TTSConvertParams, options?: RequestOptions): APIPromise<AudioStream> {
-    return this._client.requestStream(convertSpec(params), options);
+    return this._client.requestStream(ttsSpec("/v1/tts", params), options);
+  }
+
+  /**
+   * Synthesises `text` with word timestamps: resolves when the response headers arrive, then
+   * yields events (audio bytes plus the alignment snapshot of their chunk) as they are parsed.
+   * Same parameters, timeouts, retries and errors as `convert`.
+   * @example
+   * const stream = await client.tts.convertWithTimestamps({ text: "Hello world." });
+   * const { audio, words } = await stream.collect();
+   */
+  convertWithTimestamps(
+    params: TTSConvertParams,
+    options?: RequestOptions,
+  ): APIPromise<TimestampStream> {
+    const spec = ttsSpec("/v1/tts/stream/with-timestamp", params).then((s) => ({
+      ...s,
+      headers: { ...(s.headers as Record<string, string>), Accept: "text/event-stream" },
+    }));
+    return this._client
+      .requestStream(spec, options)
+      ._thenUnwrap((audio) => new TimestampStream(audio));
   }
 
   /**
@@ -152,6 +201,7 @@ export class TTS extends APIResource {
     }
     const model = checkString("model", params.model ?? DEFAULT_MODEL, { nonEmpty: true });
     const resolved = resolveTTS(params.config, params);
+    checkDialogue(resolved, model);
     const socket = checkWebSocketOptions(params.websocket);
     const live = {
       ...socket,
@@ -190,14 +240,15 @@ export class TTS extends APIResource {
   }
 }
 
-async function convertSpec(params: TTSConvertParams): Promise<RequestSpec> {
+async function ttsSpec(path: string, params: TTSConvertParams): Promise<RequestSpec> {
   const text = checkString("text", params?.text, { nonEmpty: true });
   const model = checkString("model", params.model ?? DEFAULT_MODEL, { nonEmpty: true });
   const resolved = resolveTTS(params.config, params);
+  checkDialogue(resolved, model, text);
   const references = await loadReferences(resolved.references);
   return {
     method: "POST",
-    path: "/v1/tts",
+    path,
     body: encodeTTSRequest(text, resolved, references),
     headers: { model },
   };

@@ -60,7 +60,7 @@ describe("tts.convert against fishaudio-local", () => {
     ).collect();
     assert.equal(it_.server.usage().at(-1)!.model, "s1");
     await (await it_.client.tts.convert({ text: "Default model.", format: "pcm" })).collect();
-    assert.equal(it_.server.usage().at(-1)!.model, "s2-pro");
+    assert.equal(it_.server.usage().at(-1)!.model, "s2.1-pro");
   });
 
   it("applies prosody speed: faster speech is shorter", async () => {

@@ -7,12 +7,13 @@ describe("tts resource", () => {
   it("posts msgpack to /v1/tts with the default model and an overridable one", async () => {
     const { client, calls } = clientWith(() => new Response(new Uint8Array([1])));
     await (await client.tts.convert({ text: "Hi" })).collect();
-    await (await client.tts.convert({ text: "Hi", model: "s2.1-pro" })).collect();
+    await (await client.tts.convert({ text: "Hi", model: "s2-pro" })).collect();
     assert.equal(calls[0]?.url.pathname, "/v1/tts");
     assert.equal(calls[0]?.init.method, "POST");
     assert.equal(calls[0]?.headers.get("content-type"), "application/msgpack");
-    assert.equal(calls[0]?.headers.get("model"), "s2-pro");
-    assert.equal(calls[1]?.headers.get("model"), "s2.1-pro");
+    // The live API's own default, not the Python SDK 1.3's "s2-pro".
+    assert.equal(calls[0]?.headers.get("model"), "s2.1-pro");
+    assert.equal(calls[1]?.headers.get("model"), "s2-pro");
   });
 
   it("validates text, model and options before sending", async () => {

@@ -71,7 +71,7 @@ describe("wire: tts.streamWebsocket", () => {
     assert.equal(session.path, "/prefix/v1/tts/live");
     assert.equal(session.headers.authorization, "Bearer KEY");
     assert.equal(session.headers["user-agent"], `fish-audio/typescript/${VERSION}`);
-    assert.equal(session.headers.model, "s2-pro");
+    assert.equal(session.headers.model, "s2.1-pro");
     assert.equal(session.headers["x-team"], "t1");
     assert.equal(session.frames[0]?.toString("hex"), START_FRAME);
     assert.deepEqual(

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { decode } from "@msgpack/msgpack";
 import { FishAudio, VERSION } from "fishaudio";
 import { type Captured, captureServer } from "./capture-server.js";
 import { DEFAULT_CALL, FULL_CALL } from "./vectors.js";
@@ -40,7 +41,8 @@ describe("wire: POST /v1/tts", () => {
     assert.equal(req.headers.authorization, "Bearer KEY");
     assert.equal(req.headers["user-agent"], `fish-audio/typescript/${VERSION}`);
     assert.equal(req.headers["content-type"], "application/msgpack");
-    assert.equal(req.headers.model, "s2-pro");
+    // The live API's default model (the Python SDK 1.3 sends "s2-pro").
+    assert.equal(req.headers.model, "s2.1-pro");
     assert.equal(req.headers["content-length"], "266");
     assert.equal(req.body.toString("hex"), DEFAULT_CALL);
   });
@@ -97,5 +99,73 @@ describe("wire: POST /v1/tts", () => {
       rest.push(Buffer.from(r.value).toString());
     }
     assert.equal(rest.join(""), "second");
+  });
+
+  it("sends dialogue voices, per-speaker references, normalize_loudness and features when set", async () => {
+    await (
+      await client.tts.convert({
+        text: "<|speaker:0|>Hi!<|speaker:1|>Hello!",
+        referenceId: ["alice", "bob"],
+        references: [
+          [{ audio: new Uint8Array([1]), text: "a" }],
+          [
+            { audio: new Uint8Array([2]), text: "b" },
+            { audio: new Uint8Array([3]), text: "c" },
+          ],
+        ],
+        config: { prosody: { volume: 2, normalizeLoudness: false }, features: ["quality-guard"] },
+      })
+    ).collect();
+    const raw = server.requests.at(-1)!.body;
+    const body = decode(new Uint8Array(raw.buffer, raw.byteOffset, raw.length).slice()) as Record<
+      string,
+      unknown
+    >;
+    assert.deepEqual(body.reference_id, ["alice", "bob"]);
+    assert.deepEqual(body.references, [
+      [{ audio: new Uint8Array([1]), text: "a" }],
+      [
+        { audio: new Uint8Array([2]), text: "b" },
+        { audio: new Uint8Array([3]), text: "c" },
+      ],
+    ]);
+    assert.deepEqual(body.prosody, { speed: 1, volume: 2, normalize_loudness: false });
+    assert.deepEqual(body.features, ["quality-guard"]);
+    assert.equal(Object.keys(body).at(-1), "features");
+  });
+
+  it("says what is wrong when the speaker markers and the voices do not match, sending nothing", async () => {
+    const before = server.requests.length;
+    const cases: [Parameters<typeof client.tts.convert>[0], RegExp][] = [
+      [{ text: "<|speaker:0|>Hi<|speaker:1|>Yo", referenceId: "alice" }, /only one voice/],
+      [{ text: "Hi there", referenceId: ["alice", "bob"] }, /no <\|speaker:N\|> markers/],
+      [{ text: "<|speaker:2|>Hi", referenceId: ["alice", "bob"] }, /only 2 voices/],
+      [{ text: "<|speaker 1|>Hi", referenceId: ["alice", "bob"] }, /malformed speaker marker/],
+      [
+        { text: "<|speaker:0|>Hi<|speaker:1|>Yo", referenceId: ["a", "b"], model: "s1" },
+        /"s1" cannot speak dialogue/,
+      ],
+      [
+        {
+          text: "<|speaker:0|>Hi<|speaker:1|>Yo",
+          referenceId: ["a", "b"],
+          references: [[{ audio: new Uint8Array([1]), text: "x" }]],
+        },
+        /1 speaker lists but referenceId names 2/,
+      ],
+      [
+        {
+          text: "Hi",
+          references: [{ audio: new Uint8Array([1]), text: "x" }, [] as never],
+        },
+        /mixes samples and lists/,
+      ],
+      [{ text: "Hi", referenceId: [] }, /at least one voice/],
+      [{ text: "Hi", config: { features: ["ok", 3 as never] } }, /features\[1\]/],
+    ];
+    for (const [params, message] of cases) {
+      await assert.rejects(client.tts.convert(params), message);
+    }
+    assert.equal(server.requests.length, before);
   });
 });

@@ -4,12 +4,12 @@
 import { writeFile } from "node:fs/promises";
 import { basename } from "node:path";
 import type { ASRResponse } from "../../index.js";
+import { type TimedText as Segment, toSrt, toVtt } from "../../subtitles.js";
 import { connectionOptions, flag, str } from "../args.js";
 import { CliError } from "../errors.js";
 import { audioFile } from "../input.js";
 import { chatty, note, Progress } from "../output.js";
 import { connect, starting, verbosity } from "../session.js";
-import { type Segment, toSrt, toVtt } from "../subtitles.js";
 import type { Command } from "./command.js";
 
 export const asr: Command = {

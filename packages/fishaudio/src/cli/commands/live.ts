@@ -37,6 +37,11 @@ export const live: Command = {
   async run({ values }, ctx) {
     const v = verbosity(values);
     const params = speechParams(values);
+    if (params.speakerVoices) {
+      throw new CliError(
+        "--voice NAME=ID is for dialogue scripts: use `fishaudio tts --script FILE`",
+      );
+    }
     const output = str(values, "output");
     if (output === "-" && process.stdout.isTTY) {
       throw new CliError("refusing to write audio to the terminal: use -o FILE or redirect stdout");

@@ -19,13 +19,18 @@ export const speechOptions: Record<string, OptionSpec> = {
     description: 'write the audio to FILE ("-" for stdout)',
   },
   play: { type: "boolean", description: "play the audio on the speakers as it arrives" },
-  voice: { type: "string", value: "ID", description: "voice (reference id) to speak with" },
+  voice: {
+    type: "string",
+    multiple: true,
+    value: "ID",
+    description: "voice id to speak with (tts --script: NAME=ID per speaker)",
+  },
   format: {
     type: "string",
     value: "FMT",
     description: "mp3, wav, pcm or opus (default: from the -o extension, else mp3)",
   },
-  model: { type: "string", value: "NAME", description: "TTS model (default s2-pro)" },
+  model: { type: "string", value: "NAME", description: "TTS model (default s2.1-pro)" },
   speed: { type: "string", value: "X", description: "speaking speed, 0.5 to 2.0" },
   "sample-rate": { type: "string", value: "HZ", description: "output sample rate in Hz" },
   latency: { type: "string", value: "MODE", description: "normal, balanced or low" },
@@ -34,7 +39,10 @@ export const speechOptions: Record<string, OptionSpec> = {
 /** Synthesis parameters in SDK terms. */
 export interface SpeechParams {
   format: AudioFormat;
-  referenceId?: string;
+  /** One voice, or one per dialogue speaker. */
+  referenceId?: string | string[];
+  /** --voice NAME=ID: a voice per dialogue speaker (tts --script). */
+  speakerVoices?: Map<string, string>;
   model?: Model;
   speed?: number;
   sampleRate?: number;
@@ -61,10 +69,29 @@ export function speechParams(values: Values): SpeechParams {
     (output && output !== "-" ? EXTENSIONS[extname(output).toLowerCase()] : undefined) ??
     "mp3";
   const params: SpeechParams = { format };
-  const voice = str(values, "voice");
-  if (voice !== undefined) {
+  const voices = strings(values, "voice");
+  for (const voice of voices) {
     if (!voice.trim()) throw new CliError("--voice needs a voice id; see `fishaudio voices list`");
-    params.referenceId = voice.trim();
+  }
+  const named = voices.filter((v) => /^[^=]+=[^=]+$/.test(v.trim()));
+  if (named.length > 0) {
+    if (named.length !== voices.length) {
+      throw new CliError(
+        "--voice takes either one voice id, or NAME=ID once per speaker of a --script; not both",
+      );
+    }
+    params.speakerVoices = new Map();
+    for (const entry of named) {
+      const [name, id] = entry.split("=").map((s) => s.trim()) as [string, string];
+      if (params.speakerVoices.has(name)) throw new CliError(`--voice ${name}=… is given twice`);
+      params.speakerVoices.set(name, id);
+    }
+  } else if (voices.length > 1) {
+    throw new CliError(
+      "--voice was given more than once: for a dialogue, use --script FILE with --voice NAME=ID per speaker",
+    );
+  } else if (voices.length === 1) {
+    params.referenceId = voices[0]!.trim();
   }
   const model = str(values, "model");
   if (model !== undefined) params.model = model;
@@ -75,6 +102,12 @@ export function speechParams(values: Values): SpeechParams {
   const latency = oneOf(values, "latency", LATENCIES);
   if (latency !== undefined) params.latency = latency;
   return params;
+}
+
+function strings(values: Values, name: string): string[] {
+  const value = values[name];
+  if (value === undefined) return [];
+  return (Array.isArray(value) ? value : [value]).map(String);
 }
 
 /**
@@ -95,8 +128,8 @@ export function requestFields(
 }
 
 /** The message shown when --voice names no voice the server knows. */
-export function unknownVoice(id: string | undefined): string | undefined {
-  return id === undefined
-    ? undefined
-    : `voice "${id}" not found: see \`fishaudio voices list\` for the voices you can use`;
+export function unknownVoice(id: string | string[] | undefined): string | undefined {
+  if (id === undefined) return undefined;
+  const what = Array.isArray(id) ? `one of the voices ${id.join(", ")}` : `voice "${id}"`;
+  return `${what} not found: see \`fishaudio voices list\` for the voices you can use`;
 }

@@ -115,6 +115,80 @@ describe("fishaudio tts", () => {
     assert.ok(!existsSync(missing), "no partial file is left behind");
   });
 
+  it("writes SRT and WebVTT subtitles beside the audio, and the words with --timestamps --json", async () => {
+    const audio = join(dir, "subtitled.wav");
+    const srt = join(dir, "subtitled.srt");
+    const vtt = join(dir, "subtitled.vtt");
+    const run = await runCli(
+      ["tts", "Hello there. How are you today?", "-o", audio, "--srt", srt, "--vtt", vtt].concat([
+        "--timestamps",
+        "--json",
+      ]),
+      { env },
+    );
+    assert.equal(run.code, 0, run.stderr);
+    const summary = JSON.parse(run.out);
+    assert.deepEqual(
+      summary.words.map((w: { text: string }) => w.text),
+      ["Hello", "there", "How", "are", "you", "today"],
+    );
+    for (const w of summary.words) assert.ok(w.end >= w.start && w.end <= summary.seconds + 0.01);
+    assert.match(
+      readFileSync(srt, "utf8"),
+      /^1\n00:00:00,\d{3} --> 00:00:0\d,\d{3}\nHello there How are you today\n$/,
+    );
+    assert.match(
+      readFileSync(vtt, "utf8"),
+      /^WEBVTT\n\n00:00:00\.\d{3} --> 00:00:0\d\.\d{3}\nHello there How are you today\n$/,
+    );
+    assert.ok((await measure(readFileSync(audio))).seconds > 1);
+  });
+
+  it("speaks a dialogue script with a voice per speaker", async () => {
+    const script = join(dir, "scene.txt");
+    writeFileSync(
+      script,
+      "# a short scene\nALICE: Good morning.\nBOB: Morning! [pause] How are you?\nAlice: Fine, thanks.\n",
+    );
+    const audio = join(dir, "scene.wav");
+    const run = await runCli(
+      ["tts", "--script", script, "--voice", "ALICE=flite-slt", "--voice", "BOB=flite-rms"].concat([
+        "-o",
+        audio,
+        "--json",
+        "--timestamps",
+      ]),
+      { env },
+    );
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(
+      JSON.parse(run.out).words.map((w: { text: string }) => w.text),
+      ["Good", "morning", "Morning", "How", "are", "you", "Fine", "thanks"],
+    );
+    const said = await transcribe(audio);
+    assert.doesNotMatch(said, /pause|alice|bob/);
+
+    const cases: [string[], RegExp][] = [
+      [
+        ["--voice", "ALICE=flite-slt"],
+        /no voice for BOB: give each speaker one with --voice NAME=ID/,
+      ],
+      [
+        ["--voice", "ALICE=flite-slt", "--voice", "BOB=flite-rms", "--voice", "EVE=flite-awb"],
+        /--voice EVE=… names no speaker of the script \(its speakers: ALICE, BOB\)/,
+      ],
+      [["--voice", "flite-rms"], /--script needs a voice per speaker: --voice NAME=ID for each/],
+    ];
+    for (const [voices, pattern] of cases) {
+      const bad = await runCli(["tts", "--script", script, ...voices, "-o", audio], { env });
+      assert.equal(bad.code, 2, bad.stderr);
+      assert.match(bad.stderr, pattern);
+    }
+    const noJson = await runCli(["tts", "Hi", "--timestamps", "-o", audio], { env });
+    assert.equal(noJson.code, 2);
+    assert.match(noJson.stderr, /--timestamps adds the words to the --json summary: add --json/);
+  });
+
   it("refuses bad input before sending anything", async () => {
     const cases: [string[], RegExp][] = [
       [

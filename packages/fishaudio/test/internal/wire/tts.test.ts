@@ -75,7 +75,7 @@ describe("TTS request body (section 12.1)", () => {
     });
     const refs = await loadReferences(resolved.references);
     assert.deepEqual(
-      refs.map((r) => [...r.audio]),
+      refs.flat().map((r) => [...r.audio]),
       [[1, 2], [3]],
     );
     const body = hex(encodeTTSRequest("Hi", resolved, refs));

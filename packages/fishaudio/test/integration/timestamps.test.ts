@@ -1,0 +1,171 @@
+// Word timestamps, dialogue and cues: the SDK against the real local server and its engines.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import {
+  NotFoundError,
+  type TimestampEvent,
+  toSrt,
+  ValidationError,
+  wordsToCues,
+} from "../../src/index.js";
+import { type Integration, startIntegration, words } from "./setup.js";
+
+let it_: Integration;
+before(async () => {
+  it_ = await startIntegration();
+});
+after(() => it_.server.close());
+
+const CUE_WORDS = /whisper|pause|angry|laugh|happy|emphasis|break/i;
+
+/** First 5 ms frame at or after `from` that is loud (4 % of the peak) after a quiet one. */
+function onsetAfter(pcm: Int16Array, rate: number, from: number): number | undefined {
+  const frame = Math.round(rate * 0.005);
+  const levels: number[] = [];
+  for (let i = 0; i + frame <= pcm.length; i += frame) {
+    let sum = 0;
+    for (let j = i; j < i + frame; j++) sum += pcm[j]! * pcm[j]!;
+    levels.push(Math.sqrt(sum / frame));
+  }
+  const threshold = Math.max(...levels) * 0.04;
+  let i = Math.floor(from / 0.005);
+  while (i < levels.length && levels[i]! >= threshold) i++;
+  while (i < levels.length && levels[i]! < threshold) i++;
+  return i < levels.length ? i * 0.005 : undefined;
+}
+
+function int16(bytes: Uint8Array): Int16Array {
+  const copy = bytes.slice();
+  return new Int16Array(copy.buffer, 0, copy.byteLength >> 1);
+}
+
+describe("tts.convertWithTimestamps against fishaudio-local", () => {
+  it("yields audio and alignment events in order; words start where the sound does", async () => {
+    const stream = await it_.client.tts.convertWithTimestamps({
+      text: "Apple. Mango. Orange. Lemon.",
+      referenceId: "flite-slt",
+      format: "pcm",
+      config: { sampleRate: 16000 },
+    });
+    const events: TimestampEvent[] = [];
+    let wordsDuring = 0;
+    for await (const event of stream) {
+      events.push(event);
+      wordsDuring = Math.max(wordsDuring, stream.words.length);
+    }
+    assert.ok(events.length > 1);
+    assert.ok(events.some((e) => e.alignment !== null));
+    const pcm = int16(new Uint8Array(Buffer.concat(events.map((e) => e.audio))));
+    const list = stream.words;
+    assert.equal(wordsDuring, list.length);
+    assert.deepEqual(
+      list.map((w) => w.text),
+      ["Apple", "Mango", "Orange", "Lemon"],
+    );
+    let previousEnd = 0;
+    for (const word of list) {
+      const onset = onsetAfter(pcm, 16000, previousEnd);
+      assert.ok(onset !== undefined);
+      assert.ok(
+        Math.abs(word.start - onset) <= 0.05,
+        `"${word.text}" at ${word.start}s, sound at ${onset}s`,
+      );
+      previousEnd = word.end;
+    }
+    assert.ok(previousEnd <= pcm.length / 16000 + 0.01);
+  });
+
+  it("collects the audio and the absolute word list, ready for subtitles", async () => {
+    const { audio, words: list } = await (
+      await it_.client.tts.convertWithTimestamps({
+        text: "Hello from the local server. This is the second sentence.",
+        format: "mp3",
+      })
+    ).collect();
+    assert.ok(audio.byteLength > 1000);
+    assert.deepEqual(
+      list.map((w) => w.text.toLowerCase()),
+      words("Hello from the local server. This is the second sentence."),
+    );
+    for (let i = 1; i < list.length; i++) assert.ok(list[i]!.start >= list[i - 1]!.start);
+    const srt = toSrt(wordsToCues(list));
+    assert.match(
+      srt,
+      /^1\n00:00:00,\d{3} --> 00:00:0\d,\d{3}\nHello from the local server This is the\nsecond sentence\n$/,
+    );
+  });
+
+  it("speaks each dialogue speaker with its own voice, in order, in one stream", async () => {
+    const turns = ["Good morning to you.", "And a very good morning to you too."];
+    const stream = await it_.client.tts.convertWithTimestamps({
+      text: `<|speaker:0|>${turns[0]}<|speaker:1|>${turns[1]}`,
+      referenceId: ["flite-rms", "flite-slt"],
+      format: "pcm",
+      config: { sampleRate: 16000 },
+    });
+    const finals = new Map<number, TimestampEvent>();
+    for await (const e of stream) if (e.alignment) finals.set(e.chunkSeq, e);
+    assert.deepEqual([...finals.keys()], [0, 1]);
+    assert.equal(finals.get(1)!.content, turns[1]);
+    // flite is deterministic: each turn is as long as that voice alone makes it.
+    for (const [seq, voice] of [
+      [0, "flite-rms"],
+      [1, "flite-slt"],
+    ] as const) {
+      const alone = await (
+        await it_.client.tts.convertWithTimestamps({
+          text: turns[seq]!,
+          referenceId: voice,
+          format: "pcm",
+          config: { sampleRate: 16000 },
+        })
+      ).collect();
+      const duration = alone.audio.byteLength / 2 / 16000;
+      assert.ok(
+        Math.abs(finals.get(seq)!.alignment!.audioDuration - duration) < 0.01,
+        `turn ${seq}: ${finals.get(seq)!.alignment!.audioDuration}s vs ${voice} alone ${duration}s`,
+      );
+    }
+    assert.equal(finals.get(1)!.chunkAudioOffsetSec, finals.get(0)!.alignment!.audioDuration);
+  });
+
+  it("never speaks a cue: not in the words, not in a transcript of the audio", async () => {
+    const text =
+      "[whispering] The cat sat on the mat. [pause] (angry) The dog [laughing] ran home. [happy] [emphasis] Good night.";
+    const { audio, words: list } = await (
+      await it_.client.tts.convertWithTimestamps({ text, referenceId: "flite-rms", format: "wav" })
+    ).collect();
+    assert.deepEqual(
+      list.map((w) => w.text),
+      ["The", "cat", "sat", "on", "the", "mat", "The", "dog", "ran", "home", "Good", "night"],
+    );
+    const heard = await it_.client.asr.transcribe({ audio });
+    assert.doesNotMatch(heard.text, CUE_WORDS, heard.text);
+    const plain = await (await it_.client.tts.convert({ text, format: "wav" })).collect();
+    const heardPlain = await it_.client.asr.transcribe({ audio: plain });
+    assert.doesNotMatch(heardPlain.text, CUE_WORDS, heardPlain.text);
+    assert.ok(heardPlain.text.trim().length > 0);
+  });
+
+  it("keeps the realtime WebSocket working with dialogue and cues in its start request", async () => {
+    const live = it_.client.tts.streamWebsocket(
+      ["<|speaker:0|>[whispering] Hello there. ", "<|speaker:1|>(sighing) Good [pause] night."],
+      { referenceId: ["flite-rms", "espeak-en"], format: "wav" },
+    );
+    const audio = await live.collect();
+    assert.ok(audio.byteLength > 16000);
+    const heard = await it_.client.asr.transcribe({ audio });
+    assert.doesNotMatch(heard.text, CUE_WORDS, heard.text);
+  });
+
+  it("rejects an unknown voice with the same typed error as convert, and bad dialogue before sending", async () => {
+    await assert.rejects(
+      it_.client.tts.convertWithTimestamps({ text: "Hi", referenceId: "no-such-voice" }),
+      NotFoundError,
+    );
+    await assert.rejects(
+      it_.client.tts.convertWithTimestamps({ text: "<|speaker:1|>Hi", referenceId: "flite-rms" }),
+      ValidationError,
+    );
+  });
+});
