@@ -77,7 +77,14 @@ export class TimestampStream implements AsyncIterable<TimestampEvent> {
           const result = await events.next();
           if (result.done) return { done: true, value: undefined };
           if (result.value.event !== "message") continue;
-          const event = parseEvent(result.value.data);
+          let event: TimestampEvent;
+          try {
+            event = parseEvent(result.value.data);
+          } catch (error) {
+            // Stop reading: the request (and its timers) must not outlive a bad event.
+            await events.return(undefined);
+            throw error;
+          }
           if (event.alignment) {
             chunks.set(event.chunkSeq, {
               offset: event.chunkAudioOffsetSec,

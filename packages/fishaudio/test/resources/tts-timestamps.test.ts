@@ -49,10 +49,13 @@ describe("tts.convertWithTimestamps", () => {
     ]);
   });
 
-  it("retries a connection failure before the first byte, like convert", async () => {
+  it("retries a refused connection before the first byte, like convert", async () => {
     const { client, calls } = clientWith(
       (_call, attempt) => {
-        if (attempt === 1) throw new TypeError("fetch failed");
+        // Refused: the server never saw the POST, so repeating it is safe.
+        if (attempt === 1) {
+          throw new TypeError("fetch failed", { cause: { code: "ECONNREFUSED" } });
+        }
         return new Response(BODY);
       },
       { maxRetries: 1 },
