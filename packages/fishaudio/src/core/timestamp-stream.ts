@@ -1,3 +1,4 @@
+import { decodeBase64 } from "../internal/base64.js";
 import { readServerSentEvents } from "../internal/sse.js";
 import { APIError, FishAudioError } from "./error.js";
 
@@ -131,7 +132,14 @@ function parseEvent(data: string): TimestampEvent {
   }
   if (!raw || typeof raw !== "object") throw malformed("is not a JSON object");
   const r = raw as Record<string, unknown>;
-  const audio = typeof r.audio_base64 === "string" ? fromBase64(r.audio_base64) : new Uint8Array();
+  let audio: Uint8Array = new Uint8Array();
+  if (typeof r.audio_base64 === "string") {
+    try {
+      audio = decodeBase64(r.audio_base64);
+    } catch {
+      throw malformed("has audio_base64 that is not valid base64");
+    }
+  }
   return {
     audio,
     content: typeof r.content === "string" ? r.content : "",
@@ -166,12 +174,4 @@ function malformed(what: string): APIError {
     `A timestamp event from the server ${what}.`,
     undefined,
   );
-}
-
-/** Standard base64 to bytes without Node's Buffer (browser-safe). */
-function fromBase64(text: string): Uint8Array {
-  const binary = atob(text);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
 }
