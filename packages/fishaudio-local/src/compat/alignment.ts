@@ -1,4 +1,5 @@
 import type { Engines, PcmChunk } from "../engines/types.js";
+import type { SpeechSource } from "../tts/encode.js";
 import { speak } from "../tts/render.js";
 import { TextBuffer } from "../tts/text.js";
 import type { SpeakerPlan } from "../tts/voice-plan.js";
@@ -93,3 +94,7 @@ export async function* speakAligned(
 function ms(seconds: number): number {
   return Math.round(seconds * 1000) / 1000;
 }
+
+/** The timestamped variants speak sentence by sentence, with each character's time. */
+export const alignedSpeech: SpeechSource<AlignedPiece> = (engines, job, signal) =>
+  speakAligned(engines, job.speakers, job.params.text, signal);

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import type { ServerContext } from "../context.js";
-import type { SpeechJob } from "../routes/tts.js";
 import type { Principal } from "../store/accounts.js";
+import type { TtsJob } from "../tts/pipeline.js";
 import { parseTtsRequest } from "../tts/request.js";
 import { planSpeakers } from "../tts/voice-plan.js";
 import { refused } from "./errors.js";
@@ -33,17 +33,26 @@ export interface CompatSpeech {
   refuseReferences?: string;
 }
 
+/** A compatible request in native terms: the TTSRequest to run, and the model it is billed as. */
+export interface NativeSpeech {
+  request: Obj;
+  model: string;
+  /** The Content-Type of the audio it answers. */
+  contentType: string;
+}
+
 /**
- * Maps a protocol's synthesis request onto a native one (mapped values, then `provider.options`,
- * then `X-Fish-*` headers, which win), validates it as `/v1/tts` does and plans its voices.
- * @example const job = await prepareSpeech(ctx, principal, req, spec);
+ * Maps a protocol's synthesis request onto a native TTSRequest (mapped values, then
+ * `provider.options`, then `X-Fish-*` headers, which win); validation and voices are the native
+ * pipeline's (tts/pipeline.ts).
+ * @example await runTts(ctx, principal, res, nativeSpeech(ctx, principal, req, spec), output);
  */
-export async function prepareSpeech(
+export function nativeSpeech(
   ctx: ServerContext,
   principal: Principal,
   req: IncomingMessage,
   spec: CompatSpeech,
-): Promise<Omit<SpeechJob, "headers"> & { contentType: string }> {
+): NativeSpeech {
   if (typeof spec.text !== "string" || spec.text.trim() === "") {
     throw refused(`'${spec.textField}' is required: the text to speak, a non-empty string`);
   }
@@ -84,8 +93,26 @@ export async function prepareSpeech(
       ? { ...prosody, ...(override as Obj) }
       : (override ?? prosody);
   if (merged.reference_id === undefined) delete merged.reference_id;
+  return {
+    request: merged,
+    model: spec.model.native,
+    contentType: contentType(spec.output.format),
+  };
+}
 
-  const params = parseTtsRequest(merged, { requireText: true });
+/**
+ * {@link nativeSpeech}, validated and with its voices planned, for a session that renders
+ * piece by piece (ElevenLabs stream-input).
+ * @example const job = await prepareSpeech(ctx, principal, req, spec);
+ */
+export async function prepareSpeech(
+  ctx: ServerContext,
+  principal: Principal,
+  req: IncomingMessage,
+  spec: CompatSpeech,
+): Promise<TtsJob> {
+  const native = nativeSpeech(ctx, principal, req, spec);
+  const params = parseTtsRequest(native.request, { requireText: true });
   const speakers = await planSpeakers(ctx, principal, params);
-  return { params, speakers, model: spec.model.native, contentType: contentType(params.format) };
+  return { params, speakers, model: native.model };
 }

@@ -33,9 +33,8 @@ import {
   handleSampleAudio,
   handleUpdateModel,
 } from "./models.js";
-import { handleTts } from "./tts.js";
+import { handleTts, handleTtsWithTimestamp } from "./tts.js";
 import { runLiveSession } from "./tts-live.js";
-import { handleTtsWithTimestamp } from "./tts-timestamps.js";
 import { handleVoiceDesign } from "./voice-design.js";
 import { handleApiCredit, handlePackage } from "./wallet.js";
 
@@ -94,8 +93,8 @@ export const ROUTES: readonly Route[] = [
   { method: "GET", path: "/v1/health", operation: null, body: [], auth: "none", charge: "none", handler: (c) => handleHealth(c.res) },
 
   // Speech.
-  { method: "POST", path: "/v1/tts", operation: "post /v1/tts", body: OBJECT, auth: "key", charge: "text", handler: (c) => handleTts(c.ctx, c.req, c.res, c.principal) },
-  { method: "POST", path: "/v1/tts/stream/with-timestamp", operation: "post /v1/tts/stream/with-timestamp", body: OBJECT, auth: "key", charge: "text", handler: (c) => handleTtsWithTimestamp(c.ctx, c.req, c.res, c.principal) },
+  { method: "POST", path: "/v1/tts", operation: "post /v1/tts", body: OBJECT, auth: "key", charge: "text", handler: handleTts },
+  { method: "POST", path: "/v1/tts/stream/with-timestamp", operation: "post /v1/tts/stream/with-timestamp", body: OBJECT, auth: "key", charge: "text", handler: handleTtsWithTimestamp },
   { method: "WS", path: "/v1/tts/live", operation: null, body: [], auth: "key", charge: "text", session: runLiveSession },
   { method: "POST", path: "/v1/asr", operation: "post /v1/asr", body: ["multipart", "msgpack"], auth: "key", charge: "audio", handler: (c) => handleAsr(c.ctx, c.req, c.res, c.principal) },
 

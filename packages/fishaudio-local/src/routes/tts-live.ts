@@ -7,14 +7,21 @@ import { decodePayload } from "../http/decode.js";
 import { describeValue } from "../http/describe.js";
 import { HttpError } from "../http/errors.js";
 import type { Principal } from "../store/accounts.js";
-import { BENCHMARK_SAMPLE_RATE, benchmarkByteCount, tonePcm, wavHeader } from "../tts/benchmark.js";
+import {
+  BENCHMARK_SAMPLE_RATE,
+  benchmarkByteCount,
+  tonePcm,
+  usesBenchmark,
+  wavHeader,
+} from "../tts/benchmark.js";
+import { chargeTts } from "../tts/charge.js";
+import { createEncoderFor } from "../tts/encode.js";
 import { audioFrame, finishFrame, MAX_AUDIO_PAYLOAD } from "../tts/frames.js";
 import { requestedModel } from "../tts/model-header.js";
 import { speak } from "../tts/render.js";
 import { parseTtsRequest, type TtsParams } from "../tts/request.js";
 import { splitSpeakers, TextBuffer } from "../tts/text.js";
 import { planSpeakers, type SpeakerPlan } from "../tts/voice-plan.js";
-import { chargeTts } from "./tts.js";
 
 /** Pause producing once this much is queued on the socket (bytes). */
 const HIGH_WATER = 1024 * 1024;
@@ -135,10 +142,7 @@ export function runLiveSession(
     if (session) throw new HttpError(400, "'start' may be sent only once per connection");
     const params = parseTtsRequest(event.request ?? {}, { requireText: false });
     const speakers = await planSpeakers(ctx, principal, params);
-    const benchmark = speakers.every((s) => s.benchmark);
-    if (!benchmark && speakers.some((s) => s.benchmark)) {
-      throw new HttpError(422, "The benchmark voice cannot be mixed with other voices");
-    }
+    const benchmark = usesBenchmark(speakers);
     if (benchmark && params.format !== "wav" && params.format !== "pcm") {
       throw new HttpError(
         422,
@@ -149,16 +153,7 @@ export function runLiveSession(
       params,
       speakers,
       benchmark,
-      encoder: benchmark
-        ? undefined
-        : await ctx.engines.createEncoder({
-            format: params.format,
-            sampleRate: params.sampleRate,
-            mp3Bitrate: params.mp3Bitrate,
-            opusBitrate: params.opusBitrate,
-            volumeDb: params.volumeDb,
-            normalize: params.normalizeLoudness,
-          }),
+      encoder: benchmark ? undefined : await createEncoderFor(ctx, params),
       buffer: new TextBuffer(params.chunkLength),
       speaker: 0,
       wroteHeader: false,

@@ -69,3 +69,16 @@ export function* tonePcm(total: number, blockSize = TONE_BLOCK.length): Generato
     left -= n;
   }
 }
+
+/**
+ * Whether a request speaks with the benchmark voice: true when every speaker is it, false when
+ * none is; 422 when it is mixed with other voices.
+ * @example if (usesBenchmark(speakers)) bytes = benchmarkByteCount(text, format);
+ */
+export function usesBenchmark(speakers: readonly { benchmark: boolean }[]): boolean {
+  if (!speakers.some((s) => s.benchmark)) return false;
+  if (!speakers.every((s) => s.benchmark)) {
+    throw new HttpError(422, "The benchmark voice cannot be mixed with other voices");
+  }
+  return true;
+}

@@ -1,5 +1,8 @@
 import type { Engines, PcmChunk, VoiceSettings } from "../engines/types.js";
+import { BENCHMARK_SAMPLE_RATE, tonePcm, wavHeader } from "./benchmark.js";
 import { type Delivery, parseCues } from "./cues.js";
+import type { SpeechSource, Spoken } from "./encode.js";
+import type { TtsJob } from "./pipeline.js";
 import { detectLanguage, splitSpeakers } from "./text.js";
 import type { SpeakerPlan } from "./voice-plan.js";
 
@@ -82,3 +85,22 @@ function withGain(chunk: PcmChunk, gainDb: number): PcmChunk {
   }
   return { ...chunk, samples };
 }
+
+async function* benchmarkTone(job: TtsJob): AsyncGenerator<Spoken> {
+  const none: PcmChunk[] = [];
+  if (job.params.format === "wav") yield { pcm: none, raw: wavHeader(BENCHMARK_SAMPLE_RATE) };
+  for (const block of tonePcm(job.benchmarkBytes!)) yield { pcm: none, raw: block };
+}
+
+async function* pieces(chunks: AsyncGenerator<PcmChunk>): AsyncGenerator<Spoken> {
+  for await (const pcm of chunks) yield { pcm };
+}
+
+/**
+ * The job's speech as PCM, as the engines produce it (the benchmark voice: its tone, as is).
+ * @example const speech = await render(ctx, job, plainSpeech, abort);
+ */
+export const plainSpeech: SpeechSource<Spoken> = (engines, job, signal) =>
+  job.benchmarkBytes !== undefined
+    ? benchmarkTone(job)
+    : pieces(speak(engines, job.speakers, job.params.text, signal));

@@ -6,6 +6,7 @@
 import { resampleInt16 } from "../engines/signal/resample.js";
 import type { Engines, PcmChunk, WordTiming } from "../engines/types.js";
 import { stripCues } from "./cues.js";
+import type { SpeechSource } from "./encode.js";
 import { speak } from "./render.js";
 import { splitSpeakers, TextBuffer } from "./text.js";
 import type { SpeakerPlan } from "./voice-plan.js";
@@ -116,3 +117,9 @@ export async function renderTimed(
   }
   return { pcm: { samples, sampleRate }, words };
 }
+
+/** The job's speech with the words each piece starts, text chunk by text chunk. */
+export const timedSpeech: SpeechSource<TimedPcm> = (engines, job, signal) =>
+  speakTimed(engines, job.speakers, job.params.text, signal, {
+    chunkLength: job.params.chunkLength,
+  });

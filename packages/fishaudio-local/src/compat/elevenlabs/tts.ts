@@ -4,13 +4,15 @@ import type { ServerContext } from "../../context.js";
 import { readObject } from "../../http/decode.js";
 import { HttpError, sendJson } from "../../http/errors.js";
 import { writeWithBackpressure } from "../../http/write.js";
-import { chargeTts, createEncoderFor, streamSpeech } from "../../routes/tts.js";
 import type { Principal } from "../../store/accounts.js";
-import { type AlignedPiece, type CharAlignment, speakAligned } from "../alignment.js";
+import type { Encoded } from "../../tts/encode.js";
+import { audioOutput } from "../../tts/outputs/audio.js";
+import { runTts, type TtsJob, type TtsOutput } from "../../tts/pipeline.js";
+import { type AlignedPiece, alignedSpeech, type CharAlignment } from "../alignment.js";
 import { refused } from "../errors.js";
 import { elevenLabsFormat } from "../formats.js";
 import { resolveModel } from "../models.js";
-import { type CompatSpeech, prepareSpeech } from "../speech.js";
+import { type CompatSpeech, nativeSpeech } from "../speech.js";
 
 type Obj = Record<string, unknown>;
 
@@ -77,6 +79,79 @@ export async function readElevenLabsBody(ctx: ServerContext, req: IncomingMessag
   return value as Obj;
 }
 
+function refuseBenchmark(job: TtsJob): void {
+  if (job.speakers.some((s) => s.benchmark)) {
+    throw new HttpError(422, "The benchmark voice has no timestamps: use it on /v1/tts");
+  }
+}
+
+/** `with-timestamps`: one JSON object, the whole audio and every character's times. */
+function alignedJson(headers: Record<string, string>): TtsOutput<AlignedPiece> {
+  return {
+    name: "elevenlabs",
+    source: alignedSpeech,
+    accept: refuseBenchmark,
+    async write(res, _job, speech, signal) {
+      const audio: Uint8Array[] = [];
+      const all: CharAlignment = { characters: [], starts: [], ends: [] };
+      const add = ({ piece, bytes }: Encoded<AlignedPiece>) => {
+        audio.push(bytes);
+        all.characters.push(...piece.alignment.characters);
+        all.starts.push(...piece.alignment.starts);
+        all.ends.push(...piece.alignment.ends);
+      };
+      if (speech.first) add(speech.first);
+      for await (const encoded of speech.rest) add(encoded);
+      audio.push(speech.end());
+      if (signal.aborted) return;
+      const alignment = restAlignment(all);
+      sendJson(
+        res,
+        200,
+        {
+          audio_base64: Buffer.concat(audio).toString("base64"),
+          alignment,
+          normalized_alignment: alignment,
+        },
+        headers,
+      );
+    },
+  };
+}
+
+/** `stream/with-timestamps`: NDJSON, one line per sentence with its audio and characters. */
+function alignedLines(headers: Record<string, string>): TtsOutput<AlignedPiece> {
+  return {
+    name: "elevenlabs",
+    source: alignedSpeech,
+    accept: refuseBenchmark,
+    async write(res, _job, speech, signal) {
+      res.writeHead(200, { ...headers, "Content-Type": "application/x-ndjson" });
+      const line = async ({ piece, bytes }: Encoded<AlignedPiece>) => {
+        const alignment = restAlignment(piece.alignment);
+        const value = {
+          audio_base64: Buffer.from(bytes).toString("base64"),
+          alignment,
+          normalized_alignment: alignment,
+        };
+        await writeWithBackpressure(res, Buffer.from(`${JSON.stringify(value)}\n`));
+      };
+      if (speech.first) await line(speech.first);
+      for await (const encoded of speech.rest) {
+        if (signal.aborted) return;
+        await line(encoded);
+      }
+      if (signal.aborted) return;
+      const tail = Buffer.from(speech.end());
+      if (tail.length > 0) {
+        const value = { audio_base64: tail.toString("base64") };
+        await writeWithBackpressure(res, Buffer.from(`${JSON.stringify(value)}\n`));
+      }
+      res.end();
+    },
+  };
+}
+
 /** POST /v1/text-to-speech/{voice_id}[/stream][/with-timestamps]. */
 export async function handleTextToSpeech(
   ctx: ServerContext,
@@ -94,93 +169,22 @@ export async function handleTextToSpeech(
     spec.refuseReferences =
       "Reference audio is not available on the timestamped endpoints: use a voice id, or the endpoint without timestamps";
   }
-  const job = await prepareSpeech(ctx, principal, req, spec);
+  const native = nativeSpeech(ctx, principal, req, spec);
   const headers = {
     "Cache-Control": "no-store",
     "X-Generation-Id": randomBytes(12).toString("hex"),
-    "X-Fish-Model": job.model,
+    "X-Fish-Model": native.model,
   };
-  if (!timestamped) {
-    await streamSpeech(ctx, res, principal, {
-      ...job,
-      headers: { ...headers, "Content-Type": job.contentType },
-    });
-    return;
-  }
-  if (job.speakers.some((s) => s.benchmark)) {
-    throw new HttpError(422, "The benchmark voice has no timestamps: use it on /v1/tts");
-  }
-  const charge = chargeTts(ctx, principal, "tts", job.model, job.speakers, job.params.text);
-  const abort = new AbortController();
-  res.on("close", () => {
-    if (!res.writableFinished) abort.abort();
-  });
-  const refund = () => ctx.accounts.refund(principal.user.id, charge.cost, charge.usageId);
-  const encoder = await createEncoderFor(ctx, job.params);
-  const pieces = speakAligned(ctx.engines, job.speakers, job.params.text, abort.signal);
-  const encode = (piece: AlignedPiece) => Buffer.concat(piece.pcm.map((p) => encoder.write(p)));
-
   if (variant === "with-timestamps") {
-    const audio: Buffer[] = [];
-    const all: CharAlignment = { characters: [], starts: [], ends: [] };
-    try {
-      for await (const piece of pieces) {
-        audio.push(encode(piece));
-        all.characters.push(...piece.alignment.characters);
-        all.starts.push(...piece.alignment.starts);
-        all.ends.push(...piece.alignment.ends);
-      }
-      audio.push(Buffer.from(encoder.end()));
-    } catch (error) {
-      refund();
-      throw error;
-    }
-    if (abort.signal.aborted) return;
-    const alignment = restAlignment(all);
-    sendJson(
-      res,
-      200,
-      {
-        audio_base64: Buffer.concat(audio).toString("base64"),
-        alignment,
-        normalized_alignment: alignment,
-      },
-      headers,
-    );
-    return;
-  }
-
-  // NDJSON: one line per sentence, its audio and its characters, as soon as it is spoken.
-  let first: IteratorResult<AlignedPiece>;
-  try {
-    first = await pieces.next();
-  } catch (error) {
-    refund();
-    throw error;
-  }
-  res.writeHead(200, { ...headers, "Content-Type": "application/x-ndjson" });
-  try {
-    for (let next = first; !next.done; next = await pieces.next()) {
-      if (abort.signal.aborted) return;
-      const alignment = restAlignment(next.value.alignment);
-      const line = {
-        audio_base64: encode(next.value).toString("base64"),
-        alignment,
-        normalized_alignment: alignment,
-      };
-      await writeWithBackpressure(res, Buffer.from(`${JSON.stringify(line)}\n`));
-    }
-    if (abort.signal.aborted) return;
-    const tail = Buffer.from(encoder.end());
-    if (tail.length > 0)
-      await writeWithBackpressure(
-        res,
-        Buffer.from(`${JSON.stringify({ audio_base64: tail.toString("base64") })}\n`),
-      );
-    res.end();
-  } catch (error) {
-    ctx.log(`elevenlabs: synthesis failed mid-stream: ${(error as Error).message}`);
-    res.destroy();
+    await runTts(ctx, principal, res, native, alignedJson(headers));
+  } else if (variant === "stream-with-timestamps") {
+    await runTts(ctx, principal, res, native, alignedLines(headers));
+  } else {
+    const output = audioOutput("elevenlabs", () => ({
+      ...headers,
+      "Content-Type": native.contentType,
+    }));
+    await runTts(ctx, principal, res, native, output);
   }
 }
 

@@ -2,13 +2,14 @@ import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ServerContext } from "../../context.js";
 import { readObject } from "../../http/decode.js";
-import { streamSpeech } from "../../routes/tts.js";
 import type { Principal } from "../../store/accounts.js";
+import { audioOutput } from "../../tts/outputs/audio.js";
+import { runTts } from "../../tts/pipeline.js";
 import { CompatError, refused } from "../errors.js";
 import { openAiFormat } from "../formats.js";
 import { resolveModel } from "../models.js";
 import { providerOptions } from "../native-options.js";
-import { prepareSpeech } from "../speech.js";
+import { nativeSpeech } from "../speech.js";
 import { requested } from "../values.js";
 
 /** OpenAI's limit on TTS request bodies. */
@@ -70,7 +71,7 @@ export async function handleSpeech(
     speed = body.speed;
   }
   const model = resolveModel(body.model, "tts");
-  const job = await prepareSpeech(ctx, principal, req, {
+  const native = nativeSpeech(ctx, principal, req, {
     text: body.input,
     textField: "input",
     output: openAiFormat(body.response_format, body.sample_rate),
@@ -79,13 +80,11 @@ export async function handleSpeech(
     speed,
     native: providerOptions(body),
   });
-  await streamSpeech(ctx, res, principal, {
-    ...job,
-    headers: {
-      "Content-Type": job.contentType,
-      "Cache-Control": "no-store",
-      "X-Generation-Id": randomBytes(12).toString("hex"),
-      "X-Fish-Model": job.model,
-    },
-  });
+  const output = audioOutput("openai speech", () => ({
+    "Content-Type": native.contentType,
+    "Cache-Control": "no-store",
+    "X-Generation-Id": randomBytes(12).toString("hex"),
+    "X-Fish-Model": native.model,
+  }));
+  await runTts(ctx, principal, res, native, output);
 }

@@ -9,10 +9,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import type { ServerContext } from "../../src/context.js";
-import { chargeTts } from "../../src/routes/tts.js";
 import { AccountStore } from "../../src/store/accounts.js";
 import { openDatabase } from "../../src/store/database.js";
 import { VoiceStore } from "../../src/store/voices.js";
+import { chargeTts } from "../../src/tts/charge.js";
 
 const dir = mkdtempSync(join(tmpdir(), "fishaudio-local-charge-"));
 const db = openDatabase(dir);
