@@ -54,6 +54,7 @@ export async function createEngines(options: EngineOptions = {}): Promise<LocalE
   const flite = new FliteEngine({
     processes: options.fliteProcesses ?? 2,
     recycleAfter: options.fliteRecycleAfter ?? 40,
+    tierUp: options.warm ?? true,
   });
   const espeak = new EspeakEngine({ workers: options.espeakWorkers ?? 1 });
   const asr = new AsrEngine(options.asrModelDir ? { modelDir: options.asrModelDir } : {});

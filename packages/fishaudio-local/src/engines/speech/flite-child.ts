@@ -151,8 +151,13 @@ process.on("disconnect", () => {
   process.exit(0);
 });
 process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
-// One throw-away sentence tiers up the WASM code so the first real request is not the slow one.
-synthesize({ id: 0, text: "Ready.", voice: "rms", durationStretch: 1, timings: true }).then(
+// One throw-away sentence tiers up the WASM code so the first real request is not the slow one
+// (skipped with --no-tier-up, for a one-shot command whose first request is its only one).
+const startUp =
+  process.argv[3] === "--no-tier-up"
+    ? modulePromise
+    : synthesize({ id: 0, text: "Ready.", voice: "rms", durationStretch: 1, timings: true });
+startUp.then(
   () => reply({ ready: true }),
   (err: unknown) => reply({ fatal: `flite failed to start: ${String(err)}` }),
 );

@@ -14,6 +14,12 @@ export interface FliteEngineOptions {
   processes?: number;
   /** Replace a child after this many sentences (default 40). */
   recycleAfter?: number;
+  /**
+   * Each child speaks a throw-away sentence before it reports ready, so the first real request
+   * runs on optimised code (default true). A one-shot command has one request: false saves it the
+   * extra run and the memory of a second WebAssembly instance.
+   */
+  tierUp?: boolean;
 }
 
 /**
@@ -33,10 +39,15 @@ export class FliteEngine {
       recycleAfter: options.recycleAfter ?? 40,
       create: forkHelpers(
         siblingScript(import.meta.url, "flite-child"),
-        ["--expose-gc", "--no-warnings"],
+        // Without the tier-up sentence (one request, then exit), the baseline compiler alone: the
+        // optimising one would cost about as much CPU as it saves and ~15-20 MiB more memory.
+        options.tierUp === false
+          ? ["--expose-gc", "--no-warnings", "--liftoff-only"]
+          : ["--expose-gc", "--no-warnings"],
         () => {
           this.scratch ??= mkdtempSync(join(tmpdir(), "fishaudio-flite-"));
-          return [mkdtempSync(join(this.scratch, "child-"))];
+          const dir = mkdtempSync(join(this.scratch, "child-"));
+          return options.tierUp === false ? [dir, "--no-tier-up"] : [dir];
         },
       ),
     });
