@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer } from "ws";
-import { handleCompat, handleCompatUpgrade } from "./compat/index.js";
+import { compatErrorShape } from "./compat/index.js";
 import { isConsoleTraffic } from "./console/traffic.js";
 import type { ServerContext } from "./context.js";
 import { EngineUnavailableError, UnsupportedAudioError } from "./engines/types.js";
@@ -16,17 +16,35 @@ import {
   matchUpgrade,
   methodNotAllowed,
   normalPath,
+  RouteMiss,
 } from "./routes/dispatch.js";
 import type { Principal } from "./store/accounts.js";
 import { requestedModel } from "./tts/model-header.js";
 
-/** Routes one request through the table (routes/table.ts); every failure becomes `{status, message}`. */
+/**
+ * Routes one request through the table (routes/table.ts); every failure becomes `{status,
+ * message}`, or on a compatibility protocol's path (compat/) that protocol's error shape.
+ */
 async function route(ctx: ServerContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? "/", "http://localhost");
-  const method = req.method ?? "GET";
   const path = normalPath(url);
-  // The compatibility protocols route themselves and answer in their own error shapes.
-  if (path.startsWith("/compat/")) return handleCompat(ctx, req, res, path);
+  const shape = compatErrorShape(path);
+  if (!shape) return routeTable(ctx, req, res, url, path);
+  try {
+    return await routeTable(ctx, req, res, url, path);
+  } catch (error) {
+    throw shape(error, (e) => errorResponse(ctx, e));
+  }
+}
+
+async function routeTable(
+  ctx: ServerContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  path: string,
+): Promise<void> {
+  const method = req.method ?? "GET";
   const match = matchHttp(method, path);
   const needsKey = match.kind === "method" ? match.auth : match.route.auth === "key";
   let principal: Principal | undefined;
@@ -37,7 +55,7 @@ async function route(ctx: ServerContext, req: IncomingMessage, res: ServerRespon
   }
   if (match.kind === "method") throw methodNotAllowed(match.allowed);
   if (match.kind === "upgrade") {
-    throw new HttpError(426, "This endpoint is a WebSocket: connect with an HTTP/1.1 upgrade", {
+    throw new RouteMiss(426, "This endpoint is a WebSocket: connect with an HTTP/1.1 upgrade", {
       Upgrade: "websocket",
     });
   }
@@ -209,13 +227,28 @@ export function createUpgradeHandler(ctx: ServerContext, wss: WebSocketServer) {
     runTracked(entry, () => upgrade(req, socket, head));
   };
   function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const path = normalPath(url);
     try {
-      const path = normalPath(new URL(req.url ?? "/", "http://localhost"));
-      if (path.startsWith("/compat/")) {
-        handleCompatUpgrade(ctx, wss, req, socket, head, path);
+      const { route, raw } = matchUpgrade(path);
+      if ("handshake" in route) {
+        route.handshake({
+          ctx,
+          req,
+          socket,
+          url,
+          params: decodeParams(raw),
+          accept: (session) => {
+            noteOutcome(101);
+            wss.handleUpgrade(req, socket, head, (ws) => {
+              ctx.log(`WS ${route.path} opened`);
+              ws.emit = AsyncResource.bind(ws.emit.bind(ws)) as typeof ws.emit;
+              session(ws);
+            });
+          },
+        });
         return;
       }
-      const { route } = matchUpgrade(path);
       const principal = authenticate(ctx, req);
       if (route.charge !== "none" && principal.user.creditMicro <= 0) {
         throw new HttpError(402, "Insufficient API credit");
@@ -230,7 +263,10 @@ export function createUpgradeHandler(ctx: ServerContext, wss: WebSocketServer) {
         route.session(ctx, ws, req, principal);
       });
     } catch (error) {
-      const failure = errorResponse(ctx, error);
+      const shape = compatErrorShape(path);
+      const failure = shape
+        ? shape(error, (e) => errorResponse(ctx, e))
+        : errorResponse(ctx, error);
       // The path and the status only: auth messages quote the header's shape, never log them.
       ctx.log(`WS ${req.url?.split("?")[0]} refused ${failure.status}`);
       noteOutcome(failure.status, failure.message);

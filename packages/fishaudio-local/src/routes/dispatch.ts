@@ -1,5 +1,19 @@
 import { HttpError } from "../http/errors.js";
-import { type HttpRoute, ROUTES, type Route, type SocketRoute } from "./table.js";
+import {
+  type HttpRoute,
+  type ProtocolSocketRoute,
+  ROUTES,
+  type Route,
+  type SocketRoute,
+} from "./table.js";
+
+/**
+ * A request the table itself turns away before any handler runs (no entry has the path: 404;
+ * other methods only: 405; plain HTTP on a WebSocket path: 426; a malformed path escape: 400).
+ */
+export class RouteMiss extends HttpError {
+  override name = "RouteMiss";
+}
 
 interface Segment {
   literal?: string;
@@ -53,7 +67,7 @@ export function decodeParams(raw: Record<string, string>): Record<string, string
     try {
       out[name] = decodeURIComponent(value);
     } catch {
-      throw new HttpError(400, "Malformed percent-encoding in the path");
+      throw new RouteMiss(400, "Malformed percent-encoding in the path");
     }
   }
   return out;
@@ -74,7 +88,7 @@ function candidates(path: string): { route: Route; raw: Record<string, string> }
 export type HttpMatch =
   | { kind: "route"; route: HttpRoute; raw: Record<string, string> }
   | { kind: "method"; allowed: string[]; auth: boolean }
-  | { kind: "upgrade"; route: SocketRoute };
+  | { kind: "upgrade"; route: SocketRoute | ProtocolSocketRoute };
 
 /**
  * Looks a plain HTTP request up in the table; throws 404 when no entry has its path.
@@ -82,13 +96,13 @@ export type HttpMatch =
  */
 export function matchHttp(method: string, path: string): HttpMatch {
   const found = candidates(path);
-  if (found.length === 0) throw new HttpError(404, `Not found: ${method} ${path}`);
+  if (found.length === 0) throw new RouteMiss(404, `Not found: ${method} ${path}`);
   const wanted = method === "HEAD" ? "GET" : method;
   for (const { route, raw } of found) {
     if (route.method !== "WS" && route.method === wanted) return { kind: "route", route, raw };
   }
   const socket = found.find((f) => f.route.method === "WS");
-  if (socket) return { kind: "upgrade", route: socket.route as SocketRoute };
+  if (socket) return { kind: "upgrade", route: socket.route as SocketRoute | ProtocolSocketRoute };
   return {
     kind: "method",
     allowed: [...new Set(found.map((f) => f.route.method))],
@@ -100,15 +114,18 @@ export function matchHttp(method: string, path: string): HttpMatch {
  * The WebSocket entry for an upgrade request's path; throws 404 when there is none.
  * @example const { route } = matchUpgrade("/v1/tts/live");
  */
-export function matchUpgrade(path: string): { route: SocketRoute; raw: Record<string, string> } {
+export function matchUpgrade(path: string): {
+  route: SocketRoute | ProtocolSocketRoute;
+  raw: Record<string, string>;
+} {
   const found = candidates(path).find((f) => f.route.method === "WS");
-  if (!found) throw new HttpError(404, `Not found: WebSocket ${path}`);
-  return { route: found.route as SocketRoute, raw: found.raw };
+  if (!found) throw new RouteMiss(404, `Not found: WebSocket ${path}`);
+  return { route: found.route as SocketRoute | ProtocolSocketRoute, raw: found.raw };
 }
 
 /** The 405 for a path served under other methods. */
 export function methodNotAllowed(allowed: string[]): HttpError {
-  return new HttpError(405, `Method not allowed; use ${allowed.join(" or ")}`, {
+  return new RouteMiss(405, `Method not allowed; use ${allowed.join(" or ")}`, {
     Allow: allowed.join(", "),
   });
 }

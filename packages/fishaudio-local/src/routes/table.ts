@@ -7,7 +7,10 @@
  * fails for an entry no test reaches).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
 import type { WebSocket } from "ws";
+import { elevenLabs } from "../compat/elevenlabs/routes.js";
+import { openAi } from "../compat/openai/routes.js";
 import { serveConsoleAsset, wantsPage } from "../console/assets.js";
 import {
   handleCreateKey,
@@ -80,7 +83,30 @@ export interface SocketRoute extends RouteBase {
   session: (ctx: ServerContext, ws: WebSocket, req: IncomingMessage, principal: Principal) => void;
 }
 
-export type Route = HttpRoute | SocketRoute;
+/** A WebSocket handshake handed to an entry that checks it itself. */
+export interface Handshake {
+  ctx: ServerContext;
+  req: IncomingMessage;
+  /** The upgrading connection (a refusal thrown before `accept` is answered on it as HTTP). */
+  socket: Duplex;
+  url: URL;
+  /** Path parameters by the names in the entry's path, percent-decoded. */
+  params: Record<string, string>;
+  /** Completes the upgrade and runs `session` on the open socket. */
+  accept(session: (ws: WebSocket) => void): void;
+}
+
+/**
+ * A WebSocket of a compatibility protocol (compat/): it checks its own handshake (the protocol's
+ * key header or query parameter, its options) instead of the table's Bearer key.
+ */
+export interface ProtocolSocketRoute extends RouteBase {
+  method: "WS";
+  auth: "none";
+  handshake: (h: Handshake) => void;
+}
+
+export type Route = HttpRoute | SocketRoute | ProtocolSocketRoute;
 
 const OBJECT = ["json", "msgpack"] as const;
 const ANY_FORM = ["multipart", "urlencoded", "json", "msgpack"] as const;
@@ -127,4 +153,27 @@ export const ROUTES: readonly Route[] = [
   { method: "POST", path: "/local/users", operation: null, body: ["json"], auth: "key", charge: "none", handler: handleCreateUser },
   { method: "POST", path: "/local/users/{id}/keys", operation: null, body: ["json"], auth: "key", charge: "none", handler: handleCreateKey },
   { method: "DELETE", path: "/local/keys/{key_id}", operation: null, body: [], auth: "key", charge: "none", handler: handleRevokeKey },
+
+  // The compatibility protocols (compat/): OpenAI's under three bases, ElevenLabs'. Each checks
+  // its own key header (auth "none" here: not the table's Bearer check) and answers every
+  // failure, the table's 404 and 405 included, in its protocol's error shape.
+  { method: "GET", path: "/compat/v1/models", operation: null, body: [], auth: "none", charge: "none", handler: openAi.models },
+  { method: "POST", path: "/compat/v1/audio/speech", operation: null, body: ["json"], auth: "none", charge: "text", handler: openAi.speech },
+  { method: "POST", path: "/compat/v1/audio/transcriptions", operation: null, body: ["multipart", "json"], auth: "none", charge: "audio", handler: openAi.transcriptions },
+  { method: "GET", path: "/compat/api/v1/models", operation: null, body: [], auth: "none", charge: "none", handler: openAi.models },
+  { method: "POST", path: "/compat/api/v1/audio/speech", operation: null, body: ["json"], auth: "none", charge: "text", handler: openAi.speech },
+  { method: "POST", path: "/compat/api/v1/audio/transcriptions", operation: null, body: ["multipart", "json"], auth: "none", charge: "audio", handler: openAi.transcriptions },
+  { method: "GET", path: "/compat/openai/v1/models", operation: null, body: [], auth: "none", charge: "none", handler: openAi.models },
+  { method: "POST", path: "/compat/openai/v1/audio/speech", operation: null, body: ["json"], auth: "none", charge: "text", handler: openAi.speech },
+  { method: "POST", path: "/compat/openai/v1/audio/transcriptions", operation: null, body: ["multipart", "json"], auth: "none", charge: "audio", handler: openAi.transcriptions },
+  { method: "POST", path: "/compat/elevenlabs/v1/text-to-speech/{voice_id}", operation: null, body: ["json"], auth: "none", charge: "text", handler: elevenLabs.convert },
+  { method: "POST", path: "/compat/elevenlabs/v1/text-to-speech/{voice_id}/stream", operation: null, body: ["json"], auth: "none", charge: "text", handler: elevenLabs.stream },
+  { method: "POST", path: "/compat/elevenlabs/v1/text-to-speech/{voice_id}/with-timestamps", operation: null, body: ["json"], auth: "none", charge: "text", handler: elevenLabs.withTimestamps },
+  { method: "POST", path: "/compat/elevenlabs/v1/text-to-speech/{voice_id}/stream/with-timestamps", operation: null, body: ["json"], auth: "none", charge: "text", handler: elevenLabs.streamWithTimestamps },
+  { method: "WS", path: "/compat/elevenlabs/v1/text-to-speech/{voice_id}/stream-input", operation: null, body: [], auth: "none", charge: "text", handshake: elevenLabs.streamInput },
+  { method: "POST", path: "/compat/elevenlabs/v1/speech-to-text", operation: null, body: ["multipart"], auth: "none", charge: "audio", handler: elevenLabs.speechToText },
+  { method: "GET", path: "/compat/elevenlabs/v1/voices", operation: null, body: [], auth: "none", charge: "none", handler: elevenLabs.voicesV1 },
+  { method: "GET", path: "/compat/elevenlabs/v1/voices/{voice_id}", operation: null, body: [], auth: "none", charge: "none", handler: elevenLabs.voice },
+  { method: "GET", path: "/compat/elevenlabs/v2/voices", operation: null, body: [], auth: "none", charge: "none", handler: elevenLabs.voicesV2 },
+  { method: "GET", path: "/compat/elevenlabs/v1/models", operation: null, body: [], auth: "none", charge: "none", handler: elevenLabs.models },
 ];

@@ -1,53 +1,24 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
-import type { ServerContext } from "../../context.js";
+import type { Call } from "../../routes/table.js";
+import type { Principal } from "../../store/accounts.js";
 import { admit, bearerKey } from "../admit.js";
-import { CompatError } from "../errors.js";
 import { handleListModels } from "./models.js";
 import { handleSpeech } from "./speech.js";
 import { handleTranscription } from "./transcriptions.js";
 
-/**
- * Routes one OpenAI-protocol request; `rest` is the path after the protocol's base
- * (`/compat/v1`, `/compat/api/v1` or `/compat/openai/v1`), e.g. "/audio/speech".
- * @example await routeOpenAi(ctx, req, res, "/models");
- */
-export async function routeOpenAi(
-  ctx: ServerContext,
-  req: IncomingMessage,
-  res: ServerResponse,
-  rest: string,
-): Promise<void> {
-  const method = req.method ?? "GET";
-  if (rest === "/models") {
-    // Unauthenticated, as on the cloud: it is not a way to check a key.
-    if (method !== "GET") throw notAllowed(method, rest, "GET");
-    return handleListModels(res);
-  }
-  const handler =
-    rest === "/audio/speech"
-      ? handleSpeech
-      : rest === "/audio/transcriptions"
-        ? handleTranscription
-        : undefined;
-  if (!handler) {
-    throw new CompatError(
-      404,
-      "not_found",
-      `Not found: ${method} ${rest} (this protocol answers /audio/speech, /audio/transcriptions, /models)`,
-    );
-  }
-  if (method !== "POST") throw notAllowed(method, rest, "POST");
-  const principal = admit(ctx, res, bearerKey(req), "Authorization: Bearer <api key>");
-  return handler(ctx, req, res, principal);
+/** The key of an OpenAI-protocol request, admitted as the native endpoints admit theirs. */
+function principalOf(c: Call): Principal {
+  return admit(c.ctx, c.res, bearerKey(c.req), "Authorization: Bearer <api key>");
 }
 
-function notAllowed(method: string, path: string, allowed: string): CompatError {
-  return new CompatError(
-    405,
-    "invalid_request",
-    `Method ${method} not allowed on ${path}; use ${allowed}`,
-    {
-      Allow: allowed,
-    },
-  );
-}
+/**
+ * The OpenAI protocol's HTTP entries of the route table (under each of its bases).
+ * @example { method: "GET", path: "/compat/v1/models", …, handler: openAi.models }
+ */
+export const openAi = {
+  /** GET /models: unauthenticated, as on the cloud (it is not a way to check a key). */
+  models: (c: Call) => handleListModels(c.res),
+  /** POST /audio/speech. */
+  speech: (c: Call) => handleSpeech(c.ctx, c.req, c.res, principalOf(c)),
+  /** POST /audio/transcriptions. */
+  transcriptions: (c: Call) => handleTranscription(c.ctx, c.req, c.res, principalOf(c)),
+};
