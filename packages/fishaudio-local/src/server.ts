@@ -8,6 +8,7 @@ import type { Logger, ServerContext } from "./context.js";
 import type { Engines } from "./engines/types.js";
 import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimitOptions } from "./http/rate-limit.js";
 import { formatCredits, parseCredits } from "./pricing.js";
+import { DEFAULT_REQUEST_AUDIO_BYTES } from "./requests-log/audio-clips.js";
 import { DEFAULT_REQUEST_LOG_SIZE, RequestLog } from "./requests-log/log.js";
 import { noteCharge } from "./requests-log/track.js";
 import { AccountStore, type UsageEntry } from "./store/accounts.js";
@@ -48,6 +49,11 @@ export interface StartServerOptions {
   requestLogSize?: number;
   /** How long a client may take to send a request's headers, in ms (default 60 000); then 408. */
   headersTimeoutMs?: number;
+  /**
+   * Bytes of the latest requests' audio (uploads and audio answered) the console may play, kept
+   * apart from the log, oldest evicted first (default 32 MiB; 0 keeps none).
+   */
+  requestAudioBytes?: number;
   /** Receives log lines (requests, errors); silent by default. Keys are never logged. */
   logger?: Logger;
   /**
@@ -133,7 +139,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Loc
   const initialMicro = parseCredits(options.initialCredits ?? 1000);
   const db = openDatabase(dataDir);
   const accounts = new AccountStore(db, noteCharge);
-  const requestLog = new RequestLog(options.requestLogSize ?? DEFAULT_REQUEST_LOG_SIZE);
+  const requestLog = new RequestLog(
+    options.requestLogSize ?? DEFAULT_REQUEST_LOG_SIZE,
+    options.requestAudioBytes ?? DEFAULT_REQUEST_AUDIO_BYTES,
+  );
   const voices = new VoiceStore(db);
 
   let owner = accounts.firstUser();

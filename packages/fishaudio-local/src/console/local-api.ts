@@ -3,6 +3,7 @@ import type { ServerContext } from "../context.js";
 import { readObject } from "../http/decode.js";
 import { HttpError, sendJson } from "../http/errors.js";
 import { formatCredits, parseCredits } from "../pricing.js";
+import { PLAYABLE_AUDIO } from "../requests-log/audio-clips.js";
 import type { RequestEntry } from "../requests-log/entry.js";
 import type { LogViewer } from "../requests-log/log.js";
 import type { Call } from "../routes/table.js";
@@ -107,6 +108,33 @@ export function handleRequestDetail(call: Call): void {
   // Someone else's request is indistinguishable from one that has left the log.
   if (!entry) throw new HttpError(404, "No such request in the log (it may have been dropped)");
   sendJson(call.res, 200, entry);
+}
+
+/**
+ * GET /local/requests/{id}/audio/{clip}: a piece of audio kept with a request, to the key that
+ * made the request or the owner; 404 to anyone else, as for a clip evicted or never kept.
+ */
+export function handleRequestAudio(call: Call): void {
+  const who = viewer(call);
+  const entry = call.ctx.requestLog.get(who, call.params.id!);
+  const clip = entry && call.ctx.requestLog.clips.get(call.params.clip!);
+  if (
+    !entry ||
+    !clip ||
+    clip.requestId !== entry.id ||
+    !(who.owner || clip.keyId === call.principal.keyId)
+  ) {
+    throw new HttpError(
+      404,
+      "No such audio kept for this request (it may have been evicted; only the key that sent the request, or the owner, may fetch it)",
+    );
+  }
+  call.res.writeHead(200, {
+    "Content-Type": PLAYABLE_AUDIO[clip.kind] ?? "application/octet-stream",
+    "Content-Length": clip.bytes.length,
+    "Cache-Control": "no-store",
+  });
+  call.res.end(clip.bytes);
 }
 
 /** GET /local/usage: the ledger, the caller's own (the owner: anyone's, or everyone's). */

@@ -1,3 +1,19 @@
+// Types only, and no imports: the console page (src/console/web) imports these as its own, so
+// this file must type-check with the DOM library and bring nothing of Node into the bundle.
+
+/** What a binary field becomes in the log: its size and what its first bytes say it is. */
+export interface BinarySummary {
+  $binary: true;
+  bytes: number;
+  /** "wav", "mp3", "ogg", "flac", "m4a", "webm", "png", "jpeg" or "unknown". */
+  kind: string;
+  /**
+   * Playable audio kept apart from the log (a bounded store, `requestAudioBytes`): fetch it from
+   * `/local/requests/{id}/audio/{clip}` (a 404 once evicted). Absent when it was not kept.
+   */
+  clip?: string;
+}
+
 /** One API request as the console shows it. Never holds a key or audio bytes. */
 export interface RequestEntry {
   /** Increasing number, unique per server run (the console polls with `after`). */
@@ -30,4 +46,6 @@ export interface RequestEntry {
   error: string | null;
   /** The parsed body with audio replaced by its size (see `summarizeBody`). */
   body: unknown;
+  /** The audio answered (its size and kind, and its clip when kept); null for other answers. */
+  responseAudio: BinarySummary | null;
 }

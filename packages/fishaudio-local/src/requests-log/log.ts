@@ -1,3 +1,4 @@
+import { AudioClips, DEFAULT_REQUEST_AUDIO_BYTES } from "./audio-clips.js";
 import type { RequestEntry } from "./entry.js";
 
 /** How many requests the log keeps by default (the oldest are dropped first). */
@@ -11,17 +12,24 @@ export interface LogViewer {
 
 /**
  * The latest API requests, in memory, bounded: a ring of at most `capacity` entries. Entries
- * hold ids, sizes and summaries, never keys or audio bytes (see `summarizeBody`).
+ * hold ids, sizes and summaries, never keys or audio bytes (see `summarizeBody`); the audio of
+ * recent requests is in `clips`, a separate store of at most `audioBytes` bytes, and a clip goes
+ * with its entry at the latest.
  * @example const log = new RequestLog(200); log.add(entry); log.list(viewer, { after: 0 });
  */
 export class RequestLog {
   private readonly entries: RequestEntry[] = [];
   private nextSeq = 1;
+  readonly clips: AudioClips;
 
-  constructor(readonly capacity = DEFAULT_REQUEST_LOG_SIZE) {
+  constructor(
+    readonly capacity = DEFAULT_REQUEST_LOG_SIZE,
+    audioBytes = DEFAULT_REQUEST_AUDIO_BYTES,
+  ) {
     if (!Number.isInteger(capacity) || capacity < 1) {
       throw new RangeError(`requestLogSize must be a positive integer, got ${capacity}`);
     }
+    this.clips = new AudioClips(audioBytes);
   }
 
   /**
@@ -43,9 +51,10 @@ export class RequestLog {
       creditMicro: 0,
       error: null,
       body: null,
+      responseAudio: null,
     };
     this.entries.push(entry);
-    if (this.entries.length > this.capacity) this.entries.shift();
+    if (this.entries.length > this.capacity) this.clips.dropRequest(this.entries.shift()!.id);
     return entry;
   }
 
@@ -70,6 +79,12 @@ export class RequestLog {
   get(viewer: LogViewer, id: string): RequestEntry | undefined {
     const entry = this.entries.find((e) => e.id === id);
     return entry && visible(entry, viewer) ? entry : undefined;
+  }
+
+  /** Whether `entry` is still in the log (not yet dropped for newer ones). @example log.holds(e) */
+  holds(entry: RequestEntry): boolean {
+    const oldest = this.entries[0];
+    return oldest !== undefined && oldest.seq <= entry.seq;
   }
 
   /** The number of entries held (at most `capacity`). @example log.size */

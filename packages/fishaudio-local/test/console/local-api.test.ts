@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { tone, wavFile } from "../helpers/fake-engines.js";
 import { openLive } from "../helpers/live.js";
-import { errorBody, json, startTestServer, type TestServer } from "../helpers/server.js";
+import { errorBody, json, msgpack, startTestServer, type TestServer } from "../helpers/server.js";
 
 describe("/local/ endpoints and the request log", () => {
   let t: TestServer;
@@ -87,7 +87,121 @@ describe("/local/ endpoints and the request log", () => {
     const detail = (await (
       await t.call("GET", `/local/requests/${res.headers.get("x-request-id")}`)
     ).json()) as { body: { voices: { $binary: boolean; bytes: number; kind: string } } };
-    assert.deepEqual(detail.body.voices, { $binary: true, bytes: 32044, kind: "wav" });
+    const { clip, ...summary } = detail.body.voices as { clip?: string };
+    assert.deepEqual(summary, { $binary: true, bytes: 32044, kind: "wav" });
+    assert.ok(clip, "the upload is kept apart, to be played");
+  });
+
+  it("keeps a request's audio apart, for the key that sent it or the owner; 404 to any other key", async () => {
+    const reference = wavFile(tone(150, 0.5, 16000));
+    const res = await t.call("POST", "/v1/tts", {
+      ...msgpack({
+        text: "Cloned words.",
+        format: "wav",
+        references: [{ audio: reference, text: "ref" }],
+      }),
+    });
+    assert.equal(res.status, 200);
+    const answered = new Uint8Array(await res.arrayBuffer());
+    const id = res.headers.get("x-request-id")!;
+    type Clipped = { bytes: number; kind: string; clip: string };
+    const detail = (await (await t.call("GET", `/local/requests/${id}`)).json()) as {
+      body: { references: Array<{ audio: Clipped }> };
+      responseAudio: Clipped;
+    };
+    const sent = detail.body.references[0]!.audio;
+    assert.equal(sent.bytes, reference.length);
+    assert.deepEqual(
+      { bytes: detail.responseAudio.bytes, kind: detail.responseAudio.kind },
+      { bytes: answered.length, kind: "wav" },
+    );
+    assert.ok(!JSON.stringify(detail).includes("RIFF"), "the log holds no audio bytes");
+    const audio = (clip: string, key?: string) =>
+      t.call("GET", `/local/requests/${id}/audio/${clip}`, key ? { key } : {});
+    const upload = await audio(sent.clip);
+    assert.equal(upload.status, 200);
+    assert.equal(upload.headers.get("content-type"), "audio/wav");
+    assert.deepEqual(new Uint8Array(await upload.arrayBuffer()), reference);
+    const answer = await audio(detail.responseAudio.clip);
+    assert.deepEqual(new Uint8Array(await answer.arrayBuffer()), answered);
+    // Another user's key may not fetch it.
+    for (const clip of [sent.clip, detail.responseAudio.clip]) {
+      const refused = await audio(clip, bob.apiKey);
+      assert.equal(refused.status, 404);
+      assert.match((await errorBody(refused)).message, /only the key that sent the request/);
+    }
+    // The owner may hear what another user's key sent.
+    const bobs = await t.call("POST", "/v1/tts", {
+      ...json({ text: "Bob's words.", format: "wav" }),
+      key: bob.apiKey,
+    });
+    const bobAnswer = new Uint8Array(await bobs.arrayBuffer());
+    const bobId = bobs.headers.get("x-request-id")!;
+    const bobDetail = (await (
+      await t.call("GET", `/local/requests/${bobId}`, { key: bob.apiKey })
+    ).json()) as { responseAudio: Clipped };
+    assert.equal(bobDetail.responseAudio.kind, "wav");
+    for (const key of [bob.apiKey, t.server.apiKey]) {
+      const heard = await t.call(
+        "GET",
+        `/local/requests/${bobId}/audio/${bobDetail.responseAudio.clip}`,
+        { key },
+      );
+      assert.equal(heard.headers.get("content-type"), "audio/wav");
+      assert.deepEqual(new Uint8Array(await heard.arrayBuffer()), bobAnswer);
+    }
+    // Bob's other key sees the request (the same user) but not its audio (another key).
+    const bobOtherKey = t.server.createApiKey(bob.userId);
+    const seen = await t.call("GET", `/local/requests/${bobId}`, { key: bobOtherKey });
+    assert.equal(seen.status, 200);
+    const refused = await t.call(
+      "GET",
+      `/local/requests/${bobId}/audio/${bobDetail.responseAudio.clip}`,
+      { key: bobOtherKey },
+    );
+    assert.equal(refused.status, 404);
+    // A clip is reached only through its own request.
+    const crossed = await t.call("GET", `/local/requests/${bobId}/audio/${sent.clip}`);
+    assert.equal(crossed.status, 404);
+  });
+
+  it("keeps at most requestAudioBytes of audio, the oldest first out; a larger answer only as its size", async () => {
+    const small = await startTestServer({ requestAudioBytes: 40_000 });
+    try {
+      const upload = async () => {
+        const form = new FormData();
+        form.append("audio", new Blob([wavFile(tone(180, 1, 16000))]), "a.wav");
+        const res = await small.call("POST", "/v1/asr", { body: form });
+        assert.equal(res.status, 200);
+        await res.arrayBuffer();
+        const id = res.headers.get("x-request-id")!;
+        const detail = (await (await small.call("GET", `/local/requests/${id}`)).json()) as {
+          body: { audio: { clip: string } };
+        };
+        return `/local/requests/${id}/audio/${detail.body.audio.clip}`;
+      };
+      const first = await upload();
+      assert.equal((await small.call("GET", first)).status, 200);
+      const second = await upload();
+      assert.equal((await small.call("GET", first)).status, 404, "evicted for the newer one");
+      assert.equal((await small.call("GET", second)).status, 200);
+      const long = await small.call("POST", "/v1/tts", {
+        ...json({ text: "word ".repeat(60), format: "wav" }),
+      });
+      const bytes = (await long.arrayBuffer()).byteLength;
+      assert.ok(bytes > 40_000);
+      const detail = (await (
+        await small.call("GET", `/local/requests/${long.headers.get("x-request-id")}`)
+      ).json()) as { responseAudio: Record<string, unknown> };
+      assert.deepEqual(detail.responseAudio, { $binary: true, bytes, kind: "wav" });
+      assert.equal(
+        (await small.call("GET", second)).status,
+        200,
+        "a capture given up frees its room",
+      );
+    } finally {
+      await small.close();
+    }
   });
 
   it("a non-owner sees only its own requests; someone else's detail is a 404", async () => {

@@ -57,6 +57,19 @@ describe("RequestLog", () => {
     );
   });
 
+  it("drops a request's audio clips with its entry", () => {
+    const log = new RequestLog(2, 1000);
+    const first = begin(log, "/a", "u");
+    const clip = log.clips.keep(first.id, "k", new Uint8Array(10), "wav")!;
+    assert.ok(log.holds(first));
+    begin(log, "/b", "u");
+    assert.ok(log.clips.get(clip));
+    begin(log, "/c", "u");
+    assert.equal(log.holds(first), false);
+    assert.equal(log.clips.get(clip), undefined);
+    assert.equal(log.clips.bytes, 0);
+  });
+
   it("refuses a capacity that is not a positive integer", () => {
     assert.throws(() => new RequestLog(0), /positive integer/);
   });

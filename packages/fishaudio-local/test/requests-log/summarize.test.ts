@@ -33,6 +33,23 @@ describe("summarizeBody", () => {
     });
   });
 
+  it("offers playable audio (not images or unknown bytes) to be kept, and names its clip", () => {
+    const wav = wavFile(tone(200, 0.1, 16000));
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0]);
+    const offered: string[] = [];
+    const summary = summarizeBody({ audio: wav, cover: png, raw: new Uint8Array(4) }, (b, kind) => {
+      offered.push(kind);
+      assert.equal(b, wav);
+      return "7";
+    });
+    assert.deepEqual(offered, ["wav"]);
+    assert.deepEqual(summary, {
+      audio: { $binary: true, bytes: wav.length, kind: "wav", clip: "7" },
+      cover: { $binary: true, bytes: 6, kind: "png" },
+      raw: { $binary: true, bytes: 4, kind: "unknown" },
+    });
+  });
+
   it("cuts long text and long or deep structures", () => {
     const summary = summarizeBody({ text: "a".repeat(10_000) }) as { text: string };
     assert.ok(summary.text.length < 4100);
