@@ -1,5 +1,7 @@
 /** The shapes the server answers, as far as the console reads them. */
 
+import type { RequestEntry } from "../../requests-log/entry.js";
+
 export interface Me {
   user_id: string;
   nickname: string;
@@ -43,30 +45,11 @@ export interface Transcript {
   segments: Segment[];
 }
 
-export interface BinarySummary {
-  $binary: true;
-  bytes: number;
-  kind: string;
-}
+// The request log's shapes are the server's own (types only: nothing of it is bundled).
+export type { BinarySummary } from "../../requests-log/entry.js";
 
-export interface LoggedRequest {
-  seq: number;
-  id: string;
-  time: string;
-  method: string;
-  path: string;
-  query: Record<string, string>;
-  model: string | null;
-  keyId: string | null;
-  userId: string | null;
-  status: number;
-  durationMs: number | null;
-  bytesIn: number;
-  bytesOut: number;
-  creditMicro: number;
-  error: string | null;
-  body?: unknown;
-}
+/** A logged request: the list leaves `body` out, the detail has it. */
+export type LoggedRequest = Omit<RequestEntry, "body"> & { body?: RequestEntry["body"] };
 
 export interface UsageRow {
   id: number;
