@@ -6,7 +6,7 @@
  * test run never changes tracked files.
  */
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -19,7 +19,12 @@ import { fixture } from "../helpers/fixtures.js";
 /** The part of the SDK these tests use. */
 interface Sdk {
   tts: {
-    convert(params: { text: string; format: string; model: string }): Promise<{
+    convert(params: {
+      text: string;
+      format: string;
+      model: string;
+      references?: Array<{ audio: Uint8Array; text: string }>;
+    }): Promise<{
       collect(): Promise<Uint8Array>;
     }>;
   };
@@ -64,6 +69,17 @@ describe("console in Chromium", { timeout: 600_000 }, () => {
     await p.click(`button[data-view=${name}]`);
     await p.waitForSelector(`#${name}-view`);
   };
+  /** Plays an audio element to its end (fast): only audio Chromium can decode gets there. */
+  const playToEnd = (p: Page, selector: string) =>
+    p.evaluate(`new Promise((resolve, reject) => {
+      const a = document.querySelector(${JSON.stringify(selector)});
+      const fail = () => reject(new Error("cannot play: " + (a.error && a.error.message)));
+      if (a.error) return fail();
+      a.addEventListener("error", fail);
+      a.addEventListener("ended", () => resolve({ duration: a.duration, reached: a.currentTime }));
+      a.playbackRate = 4;
+      a.play().catch(reject);
+    })`) as Promise<{ duration: number; reached: number }>;
   const setValue = (p: Page, selector: string, value: string) =>
     p.$eval(
       selector,
@@ -162,10 +178,12 @@ describe("console in Chromium", { timeout: 600_000 }, () => {
     await shot(page, "transcribe");
   });
 
-  it("shows a request sent by the SDK, with its key id (never the key), model header and fields", async () => {
+  it("shows a request sent by the SDK, with its key id (never the key), model header and fields, and plays its audio", async () => {
     const sdk = new FishAudio({ apiKey: server.apiKey, baseUrl: server.url, maxRetries: 0 });
+    const reference = new Uint8Array(readFileSync(fixture("jfk.wav")));
+    const references = [{ audio: reference, text: "ask not what your country can do for you" }];
     await (
-      await sdk.tts.convert({ text: "Sent by the SDK.", format: "wav", model: "s1" })
+      await sdk.tts.convert({ text: "Sent by the SDK.", format: "wav", model: "s1", references })
     ).collect();
     await view(page, "requests");
     const row = await page.waitForSelector('tr[data-path="/v1/tts"] ::-p-text(s1)', {
@@ -177,13 +195,34 @@ describe("console in Chromium", { timeout: 600_000 }, () => {
     });
     const html = await page.content();
     assert.ok(!html.includes(server.apiKey), "the key is on the page");
-    // The voice upload is shown as its size, not its bytes.
+    // The inline reference: its size, and a player of the audio the server kept apart.
+    const size = await page.$eval("#request-detail dl.fields .binary .size", (e) => e.textContent);
+    assert.match(size ?? "", /^wav file, \d+(\.\d)? KiB$/);
+    const player = "#request-detail dl.fields .binary audio.kept";
+    await page.waitForSelector(player, { timeout: TIMEOUT });
+    const played = await playToEnd(page, player);
+    assert.ok(Math.abs(played.duration - 11) < 0.5, `the reference lasts ${played.duration} s`);
+    assert.ok(played.reached >= played.duration - 0.05);
+    // The audio answered, too.
+    await page.waitForSelector("#response-audio audio.kept", { timeout: TIMEOUT });
+    const answered = await playToEnd(page, "#response-audio audio.kept");
+    assert.ok(answered.duration > 0.5, `the answer lasts ${answered.duration} s`);
+    // Only the key that sent it (or the owner) may fetch it: another user's key gets a 404.
+    const path = await page.$eval(player, (e) => e.getAttribute("data-path"));
+    const other = server.createUser({ nickname: "eve" });
+    const fetchAs = (key: string) =>
+      fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${key}` } });
+    assert.equal((await fetchAs(other.apiKey)).status, 404);
+    const own = await fetchAs(server.apiKey);
+    assert.deepEqual(new Uint8Array(await own.arrayBuffer()), reference);
+    // The voice upload is shown as its size, and kept for playing too.
     await page.click('tr[data-method="POST"][data-path="/model"]');
-    await page.waitForSelector("#request-detail .binary", { timeout: TIMEOUT });
-    const binary = await page.$eval("#request-detail .binary", (e) => e.textContent ?? "");
+    await page.waitForSelector("#request-detail .binary audio.kept", { timeout: TIMEOUT });
+    const binary = await page.$eval("#request-detail .binary .size", (e) => e.textContent ?? "");
     assert.match(binary, /wav file, \d+(\.\d)? KiB/);
     await row!.click();
     await page.waitForSelector("#request-detail ::-p-text(Sent by the SDK.)");
+    await page.waitForSelector("#response-audio audio.kept", { timeout: TIMEOUT });
     await shot(page, "requests");
   });
 

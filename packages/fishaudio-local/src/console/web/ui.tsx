@@ -1,5 +1,5 @@
 import { useEffect, useState } from "preact/hooks";
-import { authorizedObjectUrl, messageOf } from "./api.js";
+import { ApiError, authorizedObjectUrl, messageOf } from "./api.js";
 
 /** An error line (nothing when there is no error). */
 export function ErrorLine({ error }: { error: string | undefined }) {
@@ -29,6 +29,38 @@ export function SamplePlayer({ path }: { path: string }) {
       <ErrorLine error={error} />
     </span>
   );
+}
+
+/**
+ * A player for audio of this server that needs the key, fetched when shown; says so when the
+ * server no longer has it.
+ * @example <KeptAudio path="/local/requests/abc/audio/3" />
+ */
+export function KeptAudio({ path }: { path: string }) {
+  const [url, setUrl] = useState<string>();
+  const [error, setError] = useState<string>();
+  useEffect(() => {
+    let made: string | undefined;
+    let live = true;
+    authorizedObjectUrl(path).then(
+      (u) => {
+        made = u;
+        if (live) setUrl(u);
+        else URL.revokeObjectURL(u);
+      },
+      (e) =>
+        live &&
+        setError(e instanceof ApiError && e.status === 404 ? "no longer kept" : messageOf(e)),
+    );
+    return () => {
+      live = false;
+      if (made) URL.revokeObjectURL(made);
+    };
+  }, [path]);
+  if (error) return <span class="hint">({error})</span>;
+  if (!url) return <span class="hint">…</span>;
+  // biome-ignore lint/a11y/useMediaCaption: the request's text, if any, is in the fields beside it
+  return <audio class="kept" controls src={url} data-path={path} />;
 }
 
 /**

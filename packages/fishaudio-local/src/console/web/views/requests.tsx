@@ -2,7 +2,7 @@ import { useEffect, useState } from "preact/hooks";
 import { getJson, messageOf } from "../api.js";
 import { formatBytes, formatMicro, formatTime } from "../format.js";
 import type { BinarySummary, LoggedRequest } from "../types.js";
-import { ErrorLine } from "../ui.js";
+import { ErrorLine, KeptAudio } from "../ui.js";
 
 const POLL_MS = 1000;
 
@@ -10,42 +10,56 @@ function isBinary(value: unknown): value is BinarySummary {
   return typeof value === "object" && value !== null && (value as BinarySummary).$binary === true;
 }
 
+/**
+ * A binary value: its kind and size, and a player when the server kept the audio (apart from
+ * the log, which holds only the clip's id).
+ */
+function Binary({ value, requestId }: { value: BinarySummary; requestId: string }) {
+  return (
+    <span class="binary">
+      <span class="size">
+        {value.kind === "unknown" ? "binary" : value.kind} file, {formatBytes(value.bytes)}
+      </span>{" "}
+      {value.clip ? (
+        <KeptAudio
+          path={`/local/requests/${encodeURIComponent(requestId)}/audio/${encodeURIComponent(value.clip)}`}
+        />
+      ) : (
+        <span class="hint">(not kept)</span>
+      )}
+    </span>
+  );
+}
+
 /** One parsed field: binary values (audio, images) as their size, never their bytes. */
-function FieldValue({ value }: { value: unknown }) {
-  if (isBinary(value)) {
-    return (
-      <span class="binary">
-        {value.kind === "unknown" ? "binary" : value.kind} file, {formatBytes(value.bytes)}{" "}
-        <span class="hint">(not kept: the log holds sizes, never audio)</span>
-      </span>
-    );
-  }
+function FieldValue({ value, requestId }: { value: unknown; requestId: string }) {
+  if (isBinary(value)) return <Binary value={value} requestId={requestId} />;
   if (Array.isArray(value)) {
     if (value.length === 0) return <code>[]</code>;
     return (
       <ol class="fields" start={0}>
         {value.map((item, i) => (
           <li key={i}>
-            <FieldValue value={item} />
+            <FieldValue value={item} requestId={requestId} />
           </li>
         ))}
       </ol>
     );
   }
   if (typeof value === "object" && value !== null) {
-    return <Fields body={value as Record<string, unknown>} />;
+    return <Fields body={value as Record<string, unknown>} requestId={requestId} />;
   }
   return <code>{JSON.stringify(value)}</code>;
 }
 
-function Fields({ body }: { body: Record<string, unknown> }) {
+function Fields({ body, requestId }: { body: Record<string, unknown>; requestId: string }) {
   return (
     <dl class="fields">
       {Object.entries(body).map(([name, value]) => (
         <div key={name}>
           <dt>{name}</dt>
           <dd>
-            <FieldValue value={value} />
+            <FieldValue value={value} requestId={requestId} />
           </dd>
         </div>
       ))}
@@ -93,7 +107,7 @@ function Detail({ id, onClose }: { id: string; onClose: () => void }) {
               <div>
                 <dt>query</dt>
                 <dd>
-                  <Fields body={entry.query} />
+                  <Fields body={entry.query} requestId={entry.id} />
                 </dd>
               </div>
             )}
@@ -108,7 +122,15 @@ function Detail({ id, onClose }: { id: string; onClose: () => void }) {
           {entry.body === null || entry.body === undefined ? (
             <p class="hint">no body</p>
           ) : (
-            <FieldValue value={entry.body} />
+            <FieldValue value={entry.body} requestId={entry.id} />
+          )}
+          {entry.responseAudio && (
+            <>
+              <h4>Audio answered</h4>
+              <div id="response-audio">
+                <Binary value={entry.responseAudio} requestId={entry.id} />
+              </div>
+            </>
           )}
         </>
       )}
