@@ -163,6 +163,35 @@ describe("console in Chromium", { timeout: 600_000 }, () => {
     await shot(page, "voices");
   });
 
+  it("designs a voice: candidates to play, one kept as a voice that then lists", async () => {
+    await view(page, "voices");
+    await setValue(page, "#design-instruction", "calm, deep old narrator, slow");
+    await setValue(page, "#design-text", "Every voice here was designed in the console.");
+    await page.click("#design-go");
+    await page.waitForSelector("#design-candidates li audio", { timeout: TIMEOUT });
+    const candidates = await page.$$("#design-candidates li");
+    assert.equal(candidates.length, 2);
+    const played = await playToEnd(page, "#design-candidates li:first-child audio");
+    assert.ok(played.duration > 0.5 && played.duration < 20, `${played.duration} s`);
+    assert.ok(played.reached >= played.duration - 0.05, `stopped at ${played.reached} s`);
+    await setValue(page, "#design-candidates li:first-child input", "Designed narrator");
+    await page.click("#design-candidates li:first-child button.keep");
+    const kept = await page.waitForSelector("#design-candidates .kept", { timeout: TIMEOUT });
+    const id = await kept!.evaluate((e) => e.getAttribute("data-voice-id"));
+    assert.ok(id);
+    const voice = (await (
+      await fetch(`${server.url}/model/${id}`, {
+        headers: { authorization: `Bearer ${server.apiKey}` },
+      })
+    ).json()) as { title: string; samples: Array<{ text: string }> };
+    assert.equal(voice.title, "Designed narrator");
+    assert.equal(voice.samples[0]?.text, "Every voice here was designed in the console.");
+    await setValue(page, "#voice-search", "Designed narrator");
+    await page.waitForSelector(`#voice-list tr[data-voice-id="${id}"]`, { timeout: TIMEOUT });
+    const panel = await page.$("#design-voice");
+    await panel!.screenshot({ path: fileURLToPath(new URL("design.png", SHOTS)) });
+  });
+
   it("transcribes jfk.wav into text with timed segments", async () => {
     await view(page, "transcribe");
     const input = await page.$("#asr-file");

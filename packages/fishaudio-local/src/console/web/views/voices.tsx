@@ -4,6 +4,7 @@ import { type Recording, startRecording } from "../audio/recorder.js";
 import { formatBytes } from "../format.js";
 import type { Me, Voice, VoicePage } from "../types.js";
 import { ErrorLine, SamplePlayer } from "../ui.js";
+import { DesignVoice } from "./voice-design.js";
 
 const PAGE_SIZE = 10;
 
@@ -210,7 +211,7 @@ function EditVoice(props: { voice: Voice; onDone: (changed: boolean) => void }) 
   );
 }
 
-/** The Voices view: search and page, samples, create, edit, delete. */
+/** The Voices view: search and page, samples, create, edit, delete, design. */
 export function Voices(props: { me: Me; onChanged: () => void }) {
   const [query, setQuery] = useState("");
   const [mine, setMine] = useState(false);
@@ -363,6 +364,7 @@ export function Voices(props: { me: Me; onChanged: () => void }) {
         </button>
       </div>
       <CreateVoice onCreated={refresh} />
+      <DesignVoice onKept={refresh} />
     </section>
   );
 }
