@@ -6,6 +6,7 @@ import { HttpError, sendJson } from "../http/errors.js";
 import type { FieldBag } from "../http/forms.js";
 import { validateFields, validateQuery } from "../schema/validate.js";
 import type { Principal } from "../store/accounts.js";
+import type { CatalogEntry } from "../store/voice-listing.js";
 import { BENCHMARK_VOICE_ID } from "../tts/benchmark.js";
 import { visibleVoice } from "../tts/voice-plan.js";
 import {
@@ -45,12 +46,6 @@ function listOf(values: string[] | undefined): string[] {
     .filter((v) => v !== "");
 }
 
-interface Listed {
-  entity: ModelEntity;
-  ownerId: string | null;
-  score: number;
-}
-
 /** GET /model: public voices (engine ones first) plus the caller's own, filtered and paged. */
 export function handleListModels(
   ctx: ServerContext,
@@ -62,64 +57,48 @@ export function handleListModels(
   const query = validateQuery("get /model", url) as ListQuery;
   const pageSize = query.page_size ?? 10;
   const pageNumber = query.page_number ?? 1;
-  const selfOnly = query.self ?? false;
-  const sortBy = query.sort_by ?? "score";
-  const title = query.title?.trim().toLowerCase() ?? "";
-  const tags = listOf(query.tag).map((t) => t.toLowerCase());
-  const languages = [...listOf(query.language), ...listOf(query.title_language)].map((l) =>
-    l.toLowerCase(),
-  );
-  const authorId = query.author_id?.trim() || undefined;
-
-  const base = ctx.baseUrl();
-  let items: Listed[] = ctx.voices.listVisible(principal.user.id).map((v) => ({
-    entity: storedVoiceEntity(v, base),
-    ownerId: v.ownerId,
-    score: v.taskCount,
+  const builtIn = builtInEntities(ctx);
+  // Engine voices rank first under sort_by=score, in the engines' own order (the first is the
+  // default voice); the benchmark voice ranks as a voice nobody has used.
+  const catalog: CatalogEntry[] = [...builtIn.values()].map((entity, i) => ({
+    id: entity._id,
+    title: entity.title,
+    tags: entity.tags,
+    languages: entity.languages,
+    createdAt: entity.created_at,
+    taskCount: entity.task_count,
+    score: entity._id === BENCHMARK_VOICE_ID ? 0 : Number.MAX_SAFE_INTEGER - i,
+    authorId: entity.author._id,
   }));
-  if (!selfOnly) {
-    // Engine voices rank first, in the engines' own order (the first is the default voice).
-    const engine: Listed[] = ctx.engines.voices().map((v, i) => ({
-      entity: engineVoiceEntity(v),
-      ownerId: null,
-      score: Number.MAX_SAFE_INTEGER - i,
-    }));
-    if (ctx.benchmarkVoice) {
-      engine.push({ entity: benchmarkVoiceEntity(), ownerId: null, score: 0 });
-    }
-    items = [...engine, ...items];
-  }
-  items = items.filter(({ entity, ownerId }) => {
-    if (selfOnly && ownerId !== principal.user.id) return false;
-    if (!selfOnly && authorId !== undefined && entity.author._id !== authorId) return false;
-    if (title && !entity.title.toLowerCase().includes(title)) return false;
-    if (tags.length > 0 && !entity.tags.some((t) => tags.includes(t.toLowerCase()))) return false;
-    if (
-      languages.length > 0 &&
-      !entity.languages.some((l) => languages.includes(l.toLowerCase()))
-    ) {
-      return false;
-    }
-    return true;
+  const authorId = query.author_id?.trim();
+  const page = ctx.voices.listPage({
+    viewerId: principal.user.id,
+    selfOnly: query.self ?? false,
+    ...(authorId ? { authorId } : {}),
+    title: query.title?.trim() ?? "",
+    tags: listOf(query.tag),
+    languages: [...listOf(query.language), ...listOf(query.title_language)],
+    sortBy: query.sort_by ?? "score",
+    limit: pageSize,
+    offset: (pageNumber - 1) * pageSize,
+    catalog,
   });
-  const stable = (a: Listed, b: Listed) => (a.entity._id < b.entity._id ? -1 : 1);
-  if (sortBy === "created_at") {
-    items.sort((a, b) => b.entity.created_at.localeCompare(a.entity.created_at) || stable(a, b));
-  } else if (sortBy === "task_count") {
-    items.sort((a, b) => b.entity.task_count - a.entity.task_count || stable(a, b));
-  } else {
-    items.sort(
-      (a, b) =>
-        b.score - a.score || b.entity.created_at.localeCompare(a.entity.created_at) || stable(a, b),
-    );
-  }
-  const start = (pageNumber - 1) * pageSize;
-  const page = items.slice(start, start + pageSize);
+  const base = ctx.baseUrl();
+  const items = page.items.map((item) =>
+    "voice" in item ? storedVoiceEntity(item.voice, base) : builtIn.get(item.catalogId)!,
+  );
   sendJson(res, 200, {
-    total: items.length,
-    items: page.map((i) => i.entity),
-    has_more: start + page.length < items.length,
+    total: page.total,
+    items,
+    has_more: (pageNumber - 1) * pageSize + items.length < page.total,
   });
+}
+
+/** Engine voices (and the benchmark voice when enabled) by id, in listing order. */
+function builtInEntities(ctx: ServerContext): Map<string, ModelEntity> {
+  const entities = ctx.engines.voices().map(engineVoiceEntity);
+  if (ctx.benchmarkVoice) entities.push(benchmarkVoiceEntity());
+  return new Map(entities.map((e) => [e._id, e]));
 }
 
 /** The entity for any voice id the caller may see, or 404. */

@@ -1,9 +1,18 @@
 import type { Db } from "./database.js";
 import { newId, nowIso } from "./ids.js";
+import {
+  listVoicePage,
+  registerListingFunctions,
+  type VoiceListPage,
+  type VoiceListQuery,
+} from "./voice-listing.js";
+import { hydrateVoice, VOICE_COLUMNS } from "./voice-rows.js";
+
+export type { VoiceListPage, VoiceListQuery } from "./voice-listing.js";
 
 export type Visibility = "public" | "unlist" | "private";
 
-/** A cloned voice as stored (samples are loaded separately). */
+/** A cloned voice as stored (sample audio is loaded separately). */
 export interface StoredVoice {
   id: string;
   ownerId: string;
@@ -45,14 +54,13 @@ export interface VoicePatch {
   coverImage?: Uint8Array;
 }
 
-const SELECT = `SELECT v.id, v.owner_id, u.nickname AS owner_nickname, v.title, v.description,
-  v.visibility, v.tags, v.languages, v.engine_voice_id, v.pitch_hz,
-  v.cover_image IS NOT NULL AS has_cover, v.task_count, v.created_at, v.updated_at
-  FROM voices v JOIN users u ON u.id = v.owner_id`;
+const SELECT = `SELECT ${VOICE_COLUMNS} FROM voices v JOIN users u ON u.id = v.owner_id`;
 
 /** Cloned voices with their samples (audio blobs + transcripts). */
 export class VoiceStore {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Db) {
+    registerListingFunctions(db);
+  }
 
   /**
    * Stores a voice and its samples in one transaction; returns it as read back.
@@ -98,17 +106,23 @@ export class VoiceStore {
     const row = this.db.prepare(`${SELECT} WHERE v.id = ?`).get(id) as
       | Record<string, unknown>
       | undefined;
-    return row && this.hydrate(row);
+    return row && hydrateVoice(row);
   }
 
-  /** Every voice `viewerId` may see in listings: public ones plus the viewer's own. */
-  listVisible(viewerId: string): StoredVoice[] {
+  /** Every voice `ownerId` owns, newest first. @example store.listOwned(user.id) */
+  listOwned(ownerId: string): StoredVoice[] {
     const rows = this.db
-      .prepare(
-        `${SELECT} WHERE v.visibility = 'public' OR v.owner_id = ? ORDER BY v.created_at DESC`,
-      )
-      .all(viewerId) as Array<Record<string, unknown>>;
-    return rows.map((r) => this.hydrate(r));
+      .prepare(`${SELECT} WHERE v.owner_id = ? ORDER BY v.created_at DESC, v.id`)
+      .all(ownerId) as Array<Record<string, unknown>>;
+    return rows.map(hydrateVoice);
+  }
+
+  /**
+   * One page of a listing, filtered, sorted and counted in the database (voice-listing.ts).
+   * @example store.listPage({ viewerId, sortBy: "score", limit: 10, offset: 0, catalog: [] })
+   */
+  listPage(query: VoiceListQuery): VoiceListPage {
+    return listVoicePage(this.db, query);
   }
 
   /**
@@ -160,29 +174,5 @@ export class VoiceStore {
       | { cover_image: Buffer | null }
       | undefined;
     return row?.cover_image ? new Uint8Array(row.cover_image) : undefined;
-  }
-
-  private hydrate(row: Record<string, unknown>): StoredVoice {
-    const id = row.id as string;
-    const samples = this.db
-      .prepare("SELECT idx, text, duration FROM voice_samples WHERE voice_id = ? ORDER BY idx")
-      .all(id) as Array<{ idx: number; text: string; duration: number }>;
-    return {
-      id,
-      ownerId: row.owner_id as string,
-      ownerNickname: row.owner_nickname as string,
-      title: row.title as string,
-      description: row.description as string,
-      visibility: row.visibility as Visibility,
-      tags: JSON.parse(row.tags as string) as string[],
-      languages: JSON.parse(row.languages as string) as string[],
-      engineVoiceId: row.engine_voice_id as string,
-      pitchHz: (row.pitch_hz as number | null) ?? null,
-      hasCover: Boolean(row.has_cover),
-      taskCount: row.task_count as number,
-      createdAt: row.created_at as string,
-      updatedAt: row.updated_at as string,
-      samples: samples.map((s) => ({ index: s.idx, text: s.text, duration: s.duration })),
-    };
   }
 }

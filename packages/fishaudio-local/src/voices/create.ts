@@ -8,6 +8,7 @@ import type { NewVoice, Visibility, VoicePatch } from "../store/voices.js";
 import { detectLanguage } from "../tts/text.js";
 import { closestVoice } from "../tts/voice-plan.js";
 import { generatedSample } from "./generated-sample.js";
+import { checkLength, parseTags, VOICE_TEXT_LIMITS } from "./limits.js";
 
 /** Fields sent as files: multipart file parts, msgpack bin, or base64 text in JSON. */
 export const VOICE_FILES = ["voices", "cover_image"] as const;
@@ -45,20 +46,19 @@ function coverImage(fields: VoicePatchFields): Uint8Array | undefined {
 
 /** Tags repeated, as a list, or comma-joined in one value (the SDKs send all three). */
 function tags(fields: VoicePatchFields): string[] | undefined {
-  if (fields.tags === undefined) return undefined;
-  return listOf(fields.tags)
-    .flatMap((t) => t.split(","))
-    .map((t) => t.trim())
-    .filter((t) => t !== "");
+  return fields.tags === undefined ? undefined : parseTags(listOf(fields.tags));
 }
 
 /** One text per sample; a single comma-joined value is split only when it then fits the samples. */
 function texts(fields: NewVoiceFields, samples: number): string[] {
-  const list = listOf(fields.texts);
+  const { sampleTextChars } = VOICE_TEXT_LIMITS;
+  let list = listOf(fields.texts);
   if (list.length === 1 && samples > 1) {
+    checkLength("texts", list[0]!, (sampleTextChars + 1) * samples);
     const parts = list[0]!.split(",").map((p) => p.trim());
-    if (parts.length === samples) return parts;
+    if (parts.length === samples) list = parts;
   }
+  for (const [i, text] of list.entries()) checkLength(`texts[${i}]`, text, sampleTextChars);
   return list;
 }
 
@@ -75,6 +75,7 @@ export async function buildNewVoice(
   // The schema takes any string; a blank title would make an unnamed voice.
   const title = fields.title.trim();
   if (!title) throw new HttpError(422, "Field 'title' must not be blank: name the voice");
+  checkLength("title", title, VOICE_TEXT_LIMITS.titleChars);
   const samples = listOf(fields.voices);
   const sampleTexts = texts(fields, samples.length);
   if (sampleTexts.length > samples.length) {
@@ -84,6 +85,8 @@ export async function buildNewVoice(
     );
   }
   const description = fields.description ?? "";
+  checkLength("description", description, VOICE_TEXT_LIMITS.descriptionChars);
+  const voiceTags = tags(fields) ?? [];
   const cover = coverImage(fields);
 
   const decoded: PcmChunk[] = [];
@@ -135,7 +138,7 @@ export async function buildNewVoice(
     title,
     description,
     visibility: fields.visibility ?? "public",
-    tags: tags(fields) ?? [],
+    tags: voiceTags,
     languages: engineVoice.languages.includes(language) ? [language] : engineVoice.languages,
     engineVoiceId: engineVoice.id,
     pitchHz,
@@ -154,8 +157,12 @@ export function parseVoicePatch(fields: VoicePatchFields): VoicePatch {
     // The schema takes any string; a blank title would leave the voice unnamed.
     if (fields.title.trim() === "") throw new HttpError(422, "'title' must not be empty");
     patch.title = fields.title.trim();
+    checkLength("title", patch.title, VOICE_TEXT_LIMITS.titleChars);
   }
-  if (fields.description !== undefined) patch.description = fields.description;
+  if (fields.description !== undefined) {
+    checkLength("description", fields.description, VOICE_TEXT_LIMITS.descriptionChars);
+    patch.description = fields.description;
+  }
   if (fields.visibility !== undefined) patch.visibility = fields.visibility;
   const tagList = tags(fields);
   if (tagList !== undefined) patch.tags = tagList;

@@ -42,8 +42,15 @@ describe("VoiceStore", () => {
     assert.deepEqual(voices.sampleAudio(voice.id, 1), new Uint8Array([4]));
     assert.equal(voices.update(voice.id, owner.id, { title: "W", tags: [] })?.title, "W");
     assert.equal(voices.update(voice.id, "someone-else", { title: "X" }), undefined);
-    assert.equal(voices.listVisible(owner.id).length, 1);
-    assert.equal(voices.listVisible("someone-else").length, 0);
+    const page = (viewerId: string) =>
+      voices.listPage({ viewerId, sortBy: "created_at", limit: 10, offset: 0, catalog: [] });
+    assert.equal(page(owner.id).total, 1);
+    assert.deepEqual(
+      page(owner.id).items.map((i) => ("voice" in i ? i.voice.samples.map((s) => s.text) : [])),
+      [["one", "two"]],
+    );
+    assert.equal(page("someone-else").total, 0);
+    assert.equal(voices.listOwned(owner.id).length, 1);
     assert.equal(voices.delete(voice.id), true);
     assert.equal(voices.sampleAudio(voice.id, 0), undefined);
     const left = db.prepare("SELECT COUNT(*) AS n FROM voice_samples").get() as { n: number };

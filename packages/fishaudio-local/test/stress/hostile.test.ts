@@ -202,6 +202,62 @@ describe("local server under hostile input, small heap", () => {
     });
   });
 
+  describe("item 5: one user's voices do not burden everyone's listing", () => {
+    const sample = silentFlac(1);
+    const create = (tags: string, texts: string) => {
+      const { body, contentType } = multipart([
+        { name: "title", value: "T".repeat(200) },
+        { name: "description", value: "D".repeat(2000) },
+        { name: "tags", value: tags },
+        { name: "texts", value: texts },
+        { name: "voices", value: sample, filename: "a.flac" },
+      ]);
+      return rawRequest(
+        server.url,
+        { method: "POST", path: "/model", headers: { ...auth, "content-type": contentType }, body },
+        120_000,
+      );
+    };
+
+    it("three voices with 2 M tags each: 422 before anything is stored", async (t) => {
+      const huge = Array.from({ length: 2_000_000 }, (_, i) => `t${i}`).join(",");
+      await measured(
+        t,
+        `3 voices with 2 M tags (${(huge.length / 2 ** 20).toFixed(0)} MiB each)`,
+        async () => {
+          for (let i = 0; i < 3; i++) {
+            const res = await create(huge, "hi");
+            assert.equal(res.status, 422, res.body.toString());
+            assert.match(assertErrorShape(res, "2 M tags"), /at most 20 tags/);
+          }
+        },
+      );
+    });
+
+    it("200 voices at every bound, then page_size=1 listings by another user", async (t) => {
+      const tags = Array.from({ length: 20 }, (_, i) => `${i}`.padEnd(50, "x")).join(",");
+      await measured(t, "200 voices at the bounds created", async () => {
+        for (let i = 0; i < 200; i++) {
+          const res = await create(tags, "w".repeat(5000));
+          assert.equal(res.status, 201, res.body.toString());
+        }
+      });
+      await measured(t, "50 listings of page_size=1 over 200 voices at the bounds", async () => {
+        for (let i = 0; i < 50; i++) {
+          const res = await rawRequest(server.url, {
+            method: "GET",
+            path: `/model?page_size=1&page_number=${1 + (i % 20)}&sort_by=created_at`,
+            headers: auth,
+          });
+          assert.equal(res.status, 200);
+          const page = JSON.parse(res.body.toString()) as { total: number; items: unknown[] };
+          assert.equal(page.items.length, 1);
+          assert.ok(page.total >= 200, String(page.total));
+        }
+      });
+    });
+  });
+
   it("item 4: a 64 MB realtime text frame without breaks: finish/error at once", async (t) => {
     await measured(t, "64 MB unbroken realtime text frame", async () => {
       const text = "x".repeat(60 * 1024 * 1024);

@@ -46,9 +46,7 @@ function storedVoice(v: StoredVoice, principal: Principal, baseUrl: string): Voi
 
 /** The caller's voices: the engine voices (premade) and the voices the caller created (cloned). */
 function library(ctx: ServerContext, principal: Principal): Voice[] {
-  const own = ctx.voices
-    .listVisible(principal.user.id)
-    .filter((v) => v.ownerId === principal.user.id);
+  const own = ctx.voices.listOwned(principal.user.id);
   return [
     ...ctx.engines.voices().map(engineVoice),
     ...own.map((v) => storedVoice(v, principal, ctx.baseUrl())),
