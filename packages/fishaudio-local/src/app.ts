@@ -8,10 +8,12 @@ import { isConsoleTraffic } from "./console/traffic.js";
 import type { ServerContext } from "./context.js";
 import { EngineUnavailableError, UnsupportedAudioError } from "./engines/types.js";
 import { authenticate, enterConcurrency } from "./http/auth.js";
+import { readFields, readObject } from "./http/decode.js";
 import { HttpError, sendError, sendJson } from "./http/errors.js";
 import { noteOutcome, runTracked, trackRequest } from "./requests-log/track.js";
 import {
   decodeParams,
+  enforceBody,
   matchHttp,
   matchUpgrade,
   methodNotAllowed,
@@ -60,15 +62,20 @@ async function routeTable(
     });
   }
   const params = decodeParams(match.raw);
+  const entry = match.route;
+  enforceBody(entry, req);
+  const objects = entry.body.filter((e) => e === "json" || e === "msgpack");
   // auth "none" routes never read the principal.
-  return match.route.handler({
+  return entry.handler({
     ctx,
     req,
     res,
     principal: principal as Principal,
     url,
     params,
-    route: match.route,
+    route: entry,
+    body: (limit = ctx.maxBodyBytes) => readObject(req, objects, limit),
+    fields: () => readFields(req, entry.body, ctx.maxBodyBytes),
   });
 }
 

@@ -1,6 +1,4 @@
-import type { IncomingMessage } from "node:http";
 import type { ServerContext } from "../context.js";
-import { readObject } from "../http/decode.js";
 import { HttpError, sendJson } from "../http/errors.js";
 import { formatCredits, parseCredits } from "../pricing.js";
 import { PLAYABLE_AUDIO } from "../requests-log/audio-clips.js";
@@ -59,14 +57,11 @@ function usageJson(entry: UsageEntry) {
   };
 }
 
-async function jsonBody(
-  ctx: ServerContext,
-  req: IncomingMessage,
-): Promise<Record<string, unknown>> {
+async function jsonBody({ ctx, req, body }: Call): Promise<Record<string, unknown>> {
   if ((req.headers["content-length"] ?? "0") === "0" && !req.headers["transfer-encoding"]) {
     return {};
   }
-  const value = await readObject(req, ["json"], Math.min(ctx.maxBodyBytes, 64 * 1024));
+  const value = await body(Math.min(ctx.maxBodyBytes, 64 * 1024));
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     throw new HttpError(422, "The body must be a JSON object");
   }
@@ -168,7 +163,7 @@ export function handleListUsers(call: Call): void {
 export async function handleCreateUser(call: Call): Promise<void> {
   requireOwner(call);
   const { ctx } = call;
-  const body = await jsonBody(ctx, call.req);
+  const body = await jsonBody(call);
   const nickname = optionalText(body, "nickname", 100) || "user";
   let micro = ctx.initialCreditMicro;
   if (body.credits !== undefined && body.credits !== null) {
@@ -198,7 +193,7 @@ export async function handleCreateKey(call: Call): Promise<void> {
   const { ctx } = call;
   const userId = call.params.id!;
   if (!ctx.accounts.getUser(userId)) throw new HttpError(404, `No user '${userId}'`);
-  const body = await jsonBody(ctx, call.req);
+  const body = await jsonBody(call);
   const label = optionalText(body, "label", 100) || "created in the console";
   const key = ctx.accounts.addApiKey(userId, undefined, label);
   sendJson(call.res, 201, {

@@ -48,15 +48,45 @@ export function declaredEncoding(req: IncomingMessage): BodyEncoding | "" | "oth
   return "other";
 }
 
+/** What each encoding is called in messages. */
+const NAMES: Record<BodyEncoding, string> = {
+  json: "JSON",
+  msgpack: "MessagePack",
+  multipart: "multipart/form-data",
+  urlencoded: "form-urlencoded",
+};
+
 function unsupported(req: IncomingMessage, accepted: readonly BodyEncoding[]): HttpError {
   const type = mediaType(req);
-  const list = accepted.map(contentTypeOf).join(", ");
-  return new HttpError(
-    415,
-    type === ""
-      ? `Missing Content-Type; send one of: ${list}`
-      : `Unsupported Content-Type '${type}'; send one of: ${list}`,
-  );
+  const types = accepted.map(contentTypeOf);
+  const what = type === "" ? "Missing Content-Type" : `Unsupported Content-Type '${type}'`;
+  const message =
+    accepted.length === 1
+      ? `${what}: this endpoint accepts ${NAMES[accepted[0]!]} only; send Content-Type: ${types[0]}`
+      : `${what}; send one of: ${types.join(", ")}`;
+  // As the open-source fish-speech server does: the 415 lists what would be accepted.
+  return new HttpError(415, message, { Accept: types.join(", ") });
+}
+
+/**
+ * Refuses a request whose declared Content-Type is not one of `accepted` (415, listing them),
+ * before any of its body is read. A request that declares none is let through: reading it
+ * sniffs JSON or msgpack ({@link readObject}), as tolerant clients such as `curl -d` need.
+ * `jsonStatus` 400 answers a JSON body as the cloud does on endpoints that never take JSON.
+ * @example assertContentType(req, ["json", "msgpack"]);
+ */
+export function assertContentType(
+  req: IncomingMessage,
+  accepted: readonly BodyEncoding[],
+  jsonStatus: 400 | 415 = 415,
+): void {
+  const declared = declaredEncoding(req);
+  if (declared === "" || accepted.includes(declared as BodyEncoding)) return;
+  if (declared === "json" && jsonStatus === 400) {
+    const types = accepted.map(contentTypeOf).join(" or ");
+    throw new HttpError(400, `This endpoint does not accept JSON: send ${types}`);
+  }
+  throw unsupported(req, accepted);
 }
 
 /**

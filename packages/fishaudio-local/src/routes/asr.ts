@@ -1,12 +1,11 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
 import { decodeUpload } from "../audio/upload.js";
 import type { ServerContext } from "../context.js";
 import type { Transcript } from "../engines/types.js";
-import { declaredEncoding, readFields } from "../http/decode.js";
 import { HttpError, sendJson } from "../http/errors.js";
 import { asrCost } from "../pricing.js";
 import { validateFields } from "../schema/validate.js";
 import type { Principal } from "../store/accounts.js";
+import type { Call } from "./table.js";
 
 /** POST /v1/asr's body, as the schema types it. */
 interface AsrFields {
@@ -37,19 +36,8 @@ function recognisedLanguage(hint: string | undefined): string {
 }
 
 /** POST /v1/asr: msgpack or multipart audio in, `{text, duration, segments}` out. */
-export async function handleAsr(
-  ctx: ServerContext,
-  req: IncomingMessage,
-  res: ServerResponse,
-  principal: Principal,
-): Promise<void> {
-  if (declaredEncoding(req) === "json") {
-    throw new HttpError(
-      400,
-      "JSON is not accepted for /v1/asr: send the audio as multipart/form-data or application/msgpack",
-    );
-  }
-  const bag = await readFields(req, ["multipart", "msgpack"], ctx.maxBodyBytes);
+export async function handleAsr({ ctx, res, principal, fields }: Call): Promise<void> {
+  const bag = await fields();
   // The schema's single `audio` would only say "must be binary data" to a repeated file part.
   if ((bag.fields.get("audio") ?? []).length > 1) {
     throw new HttpError(422, "Send exactly one 'audio' file per request");

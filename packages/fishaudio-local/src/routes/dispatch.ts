@@ -1,3 +1,5 @@
+import type { IncomingMessage } from "node:http";
+import { assertContentType } from "../http/decode.js";
 import { HttpError } from "../http/errors.js";
 import {
   type HttpRoute,
@@ -42,6 +44,15 @@ const COMPILED: Compiled[] = ROUTES.map((route) => ({ route, segments: compile(r
 /** The request path without trailing slashes ("/" for the root). */
 export function normalPath(url: URL): string {
   return url.pathname.replace(/\/+$/, "") || "/";
+}
+
+/**
+ * Holds a request to its entry's body encodings (415 for another declared Content-Type) before
+ * the handler runs, so no handler names its encodings.
+ * @example enforceBody(route, req);
+ */
+export function enforceBody(route: HttpRoute, req: IncomingMessage): void {
+  if (route.body.length > 0) assertContentType(req, route.body, route.jsonIs400 ? 400 : 415);
 }
 
 function matches(segments: Segment[], parts: string[]): Record<string, string> | undefined {

@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { audioContentType, imageContentType, sniffAudio, sniffImage } from "../audio/sniff.js";
 import type { ServerContext } from "../context.js";
-import { readFields } from "../http/decode.js";
 import { HttpError, sendJson } from "../http/errors.js";
 import type { FieldBag } from "../http/forms.js";
 import { validateFields, validateQuery } from "../schema/validate.js";
@@ -22,8 +21,7 @@ import {
   type ModelEntity,
   storedVoiceEntity,
 } from "../voices/entity.js";
-
-const BODY_ENCODINGS = ["multipart", "urlencoded", "json", "msgpack"] as const;
+import type { Call } from "./table.js";
 
 /** GET /model's query, as the schema types it (validate.ts). */
 interface ListQuery {
@@ -123,13 +121,9 @@ export function handleGetModel(
 }
 
 /** POST /model: clone a voice from 1–20 samples; 201 with the new ModelEntity. */
-export async function handleCreateModel(
-  ctx: ServerContext,
-  req: IncomingMessage,
-  res: ServerResponse,
-  principal: Principal,
-): Promise<void> {
-  const bag = await readFields(req, BODY_ENCODINGS, ctx.maxBodyBytes);
+export async function handleCreateModel(c: Call): Promise<void> {
+  const { ctx, res, principal } = c;
+  const bag = await c.fields();
   const fields = validateFields<NewVoiceFields>("post /model", bag, VOICE_FILES);
   const voice = ctx.voices.create(await buildNewVoice(ctx, principal, fields));
   ctx.log(`voice ${voice.id} created by user ${principal.user.id}`);
@@ -158,17 +152,11 @@ function hasBody(req: IncomingMessage): boolean {
 }
 
 /** PATCH /model/{id}: title, description, visibility, tags, cover image. */
-export async function handleUpdateModel(
-  ctx: ServerContext,
-  req: IncomingMessage,
-  res: ServerResponse,
-  principal: Principal,
-  id: string,
-): Promise<void> {
+export async function handleUpdateModel(c: Call): Promise<void> {
+  const { ctx, res, principal } = c;
+  const id = c.params.id!;
   ownedVoice(ctx, principal, id);
-  const bag: FieldBag = hasBody(req)
-    ? await readFields(req, BODY_ENCODINGS, ctx.maxBodyBytes)
-    : { kind: "form", fields: new Map() };
+  const bag: FieldBag = hasBody(c.req) ? await c.fields() : { kind: "form", fields: new Map() };
   const fields = validateFields<VoicePatchFields>("patch /model/{id}", bag, VOICE_FILES);
   const patch = parseVoicePatch(fields);
   // Checked again after the body: the voice may have been deleted (or given away) while it

@@ -25,6 +25,7 @@ import {
 } from "../console/local-api.js";
 import type { ServerContext } from "../context.js";
 import type { BodyEncoding } from "../http/decode.js";
+import type { FieldBag } from "../http/forms.js";
 import type { Principal } from "../store/accounts.js";
 import { handleAsr } from "./asr.js";
 import { handleHealth } from "./health.js";
@@ -52,6 +53,13 @@ export interface Call {
   /** Path parameters by the names in the entry's path, percent-decoded. */
   params: Record<string, string>;
   route: HttpRoute;
+  /**
+   * Reads and decodes the body in one of the entry's JSON/msgpack encodings (at most `limit`
+   * bytes, default maxBodyBytes; 400 when empty or malformed, 413 when too large).
+   */
+  body(limit?: number): Promise<unknown>;
+  /** Reads the body in any of the entry's encodings as fields (forms and objects alike). */
+  fields(): Promise<FieldBag>;
 }
 
 interface RouteBase {
@@ -61,7 +69,11 @@ interface RouteBase {
   path: string;
   /** The operation in the published OpenAPI document (`"post /v1/tts"`); null: local only. */
   operation: string | null;
-  /** Accepted request body encodings, by Content-Type (others get 415); [] means no body. */
+  /**
+   * Accepted request body encodings. The dispatcher refuses any other declared Content-Type with
+   * 415 before the handler runs; a request that declares none has JSON or msgpack sniffed when
+   * read. [] means no body: none is read, whatever the request declares.
+   */
   body: readonly BodyEncoding[];
   /** "key": `Authorization: Bearer <key>` (401), rate limit (429), concurrency slot. */
   auth: "key" | "none";
@@ -72,6 +84,8 @@ interface RouteBase {
 export interface HttpRoute extends RouteBase {
   /** HEAD is answered by the GET entry. */
   method: "GET" | "POST" | "PATCH" | "DELETE";
+  /** The cloud answers a JSON body here with 400, not 415 (/v1/asr: fishaudio/docs PR #115). */
+  jsonIs400?: true;
   handler: (call: Call) => void | Promise<void>;
 }
 
@@ -123,16 +137,16 @@ export const ROUTES: readonly Route[] = [
   { method: "POST", path: "/v1/tts", operation: "post /v1/tts", body: OBJECT, auth: "key", charge: "text", handler: handleTts },
   { method: "POST", path: "/v1/tts/stream/with-timestamp", operation: "post /v1/tts/stream/with-timestamp", body: OBJECT, auth: "key", charge: "text", handler: handleTtsWithTimestamp },
   { method: "WS", path: "/v1/tts/live", operation: null, body: [], auth: "key", charge: "text", session: runLiveSession },
-  { method: "POST", path: "/v1/asr", operation: "post /v1/asr", body: ["multipart", "msgpack"], auth: "key", charge: "audio", handler: (c) => handleAsr(c.ctx, c.req, c.res, c.principal) },
+  { method: "POST", path: "/v1/asr", operation: "post /v1/asr", body: ["multipart", "msgpack"], jsonIs400: true, auth: "key", charge: "audio", handler: handleAsr },
 
   // Voice design: candidates from a description, JSON only.
-  { method: "POST", path: "/v1/voice-design", operation: "post /v1/voice-design", body: ["json"], auth: "key", charge: "request", handler: (c) => handleVoiceDesign(c.ctx, c.req, c.res, c.principal) },
+  { method: "POST", path: "/v1/voice-design", operation: "post /v1/voice-design", body: ["json"], auth: "key", charge: "request", handler: handleVoiceDesign },
 
   // Voices ("models").
   { method: "GET", path: "/model", operation: "get /model", body: [], auth: "key", charge: "none", handler: (c) => handleListModels(c.ctx, c.req, c.res, c.principal, c.url) },
-  { method: "POST", path: "/model", operation: "post /model", body: ANY_FORM, auth: "key", charge: "none", handler: (c) => handleCreateModel(c.ctx, c.req, c.res, c.principal) },
+  { method: "POST", path: "/model", operation: "post /model", body: ANY_FORM, auth: "key", charge: "none", handler: handleCreateModel },
   { method: "GET", path: "/model/{id}", operation: "get /model/{id}", body: [], auth: "key", charge: "none", handler: (c) => handleGetModel(c.ctx, c.req, c.res, c.principal, c.params.id!) },
-  { method: "PATCH", path: "/model/{id}", operation: "patch /model/{id}", body: ANY_FORM, auth: "key", charge: "none", handler: (c) => handleUpdateModel(c.ctx, c.req, c.res, c.principal, c.params.id!) },
+  { method: "PATCH", path: "/model/{id}", operation: "patch /model/{id}", body: ANY_FORM, auth: "key", charge: "none", handler: handleUpdateModel },
   { method: "DELETE", path: "/model/{id}", operation: "delete /model/{id}", body: [], auth: "key", charge: "none", handler: (c) => handleDeleteModel(c.ctx, c.req, c.res, c.principal, c.params.id!) },
   // The URLs in a voice's `samples[].audio` and `cover_image`.
   { method: "GET", path: "/model/{id}/samples/{n:int}", operation: null, body: [], auth: "key", charge: "none", handler: (c) => handleSampleAudio(c.ctx, c.res, c.principal, c.params.id!, Number(c.params.n)) },

@@ -1,4 +1,3 @@
-import { readObject } from "../http/decode.js";
 import { CONTENT_TYPES } from "../tts/formats.js";
 import { requestedModel } from "../tts/model-header.js";
 import { audioOutput } from "../tts/outputs/audio.js";
@@ -7,8 +6,7 @@ import { runTts, type TtsInput } from "../tts/pipeline.js";
 import type { Call } from "./table.js";
 
 async function ttsInput(c: Call): Promise<TtsInput> {
-  const request = await readObject(c.req, ["json", "msgpack"], c.ctx.maxBodyBytes);
-  return { request, model: requestedModel(c.req, c.ctx.defaultModel) };
+  return { request: await c.body(), model: requestedModel(c.req, c.ctx.defaultModel) };
 }
 
 /** The audio answer of /v1/tts: the format's type, as a download. */

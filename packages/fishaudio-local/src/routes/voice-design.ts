@@ -1,15 +1,14 @@
 import { createHash, randomInt } from "node:crypto";
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingMessage } from "node:http";
 import type { ServerContext } from "../context.js";
 import { type CandidatePlan, planCandidates, seedFor } from "../design/candidates.js";
 import { readInstruction } from "../design/instruction.js";
 import { PREVIEW_LANGUAGES, previewText } from "../design/preview.js";
 import { type DesignParams, parseDesignRequest } from "../design/request.js";
-import { declaredEncoding, readObject } from "../http/decode.js";
 import { HttpError, sendJson } from "../http/errors.js";
 import { VOICE_DESIGN_MICRO } from "../pricing.js";
-import type { Principal } from "../store/accounts.js";
 import { detectLanguage } from "../tts/text.js";
+import type { Call } from "./table.js";
 
 export const VOICE_DESIGN_MODEL = "voice-design-1";
 /** Candidates are WAV at the rate the cloud's examples show. */
@@ -72,17 +71,9 @@ async function render(
  * POST /v1/voice-design: reads the instruction into engine settings, speaks `n` candidates and
  * answers them as base64 WAV. Charged once per successful request.
  */
-export async function handleVoiceDesign(
-  ctx: ServerContext,
-  req: IncomingMessage,
-  res: ServerResponse,
-  principal: Principal,
-): Promise<void> {
-  if (declaredEncoding(req) !== "json") {
-    throw new HttpError(415, "Voice design accepts JSON only: send Content-Type: application/json");
-  }
+export async function handleVoiceDesign({ ctx, req, res, principal, body }: Call): Promise<void> {
   checkModelHeader(req);
-  const params = parseDesignRequest(await readObject(req, ["json"], ctx.maxBodyBytes));
+  const params = parseDesignRequest(await body());
   const traits = readInstruction(params.instruction);
   const language = resolveLanguage(ctx, params, traits.language);
   const text = params.referenceText?.trim() || previewText(language);
