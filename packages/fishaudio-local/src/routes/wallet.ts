@@ -2,7 +2,14 @@ import type { ServerResponse } from "node:http";
 import type { ServerContext } from "../context.js";
 import { HttpError, sendJson } from "../http/errors.js";
 import { formatCredits } from "../pricing.js";
+import { validateQuery } from "../schema/validate.js";
 import type { Principal } from "../store/accounts.js";
+
+/** GET /wallet/{user_id}/api-credit's query, as the schema types it (validate.ts). */
+interface CreditQuery {
+  check_free_credit?: boolean;
+  team_id?: string;
+}
 
 function checkUser(principal: Principal, userId: string): void {
   if (userId !== "self" && userId !== principal.user.id) {
@@ -19,15 +26,14 @@ export function handleApiCredit(
   url: URL,
 ): void {
   checkUser(principal, userId);
-  const teamId = url.searchParams.get("team_id");
-  if (teamId) {
+  const query = validateQuery("get /wallet/{user_id}/api-credit", url) as CreditQuery;
+  if (query.team_id !== undefined) {
     throw new HttpError(
       404,
-      `Team '${teamId.slice(0, 100)}' not found: the local server has no teams; leave team_id out for your own credit`,
+      `Team '${query.team_id.slice(0, 100)}' not found: the local server has no teams; leave team_id out for your own credit`,
     );
   }
   const user = ctx.accounts.getUser(principal.user.id)!;
-  const check = url.searchParams.get("check_free_credit");
   sendJson(res, 200, {
     _id: `credit-${user.id}`,
     user_id: user.id,
@@ -36,7 +42,8 @@ export function handleApiCredit(
     created_at: user.createdAt,
     updated_at: user.updatedAt,
     has_phone_sha256: false,
-    has_free_credit: check === "true" || check === "1" ? false : null,
+    // Asked for, the answer is "no free credit" (there is none locally); not asked, null.
+    has_free_credit: query.check_free_credit ? false : null,
   });
 }
 

@@ -67,6 +67,22 @@ describe("credits", () => {
     assert.equal((await t.call("GET", "/wallet/someone-else/api-credit")).status, 403);
   });
 
+  it("the wallet's query is checked against the schema: booleans as the cloud reads them", async () => {
+    const credit = async (query: string) => {
+      const res = await t.call("GET", `/wallet/self/api-credit${query}`);
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+    assert.equal((await credit("")).body.has_free_credit, null);
+    assert.equal((await credit("?check_free_credit=yes")).body.has_free_credit, false);
+    assert.equal((await credit("?check_free_credit=0")).body.has_free_credit, null);
+    const bad = await credit("?check_free_credit=maybe");
+    assert.equal(bad.status, 422);
+    assert.match(String(bad.body.message), /'check_free_credit' must be true or false/);
+    const team = await credit("?team_id=t1");
+    assert.equal(team.status, 404);
+    assert.match(String(team.body.message), /no teams/);
+  });
+
   it("charges 15 micro-credits per UTF-8 byte of TTS text", async () => {
     const res = await t.call("POST", "/v1/tts", msgpack({ text: "héllo", format: "pcm" }));
     assert.equal(res.status, 200);
