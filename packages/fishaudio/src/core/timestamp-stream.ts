@@ -1,6 +1,6 @@
 import { decodeBase64 } from "../internal/base64.js";
 import { readServerSentEvents } from "../internal/sse.js";
-import { APIError, FishAudioError } from "./error.js";
+import { APIError, APIUserAbortError, FishAudioError } from "./error.js";
 
 /** A word (or phrase) and when it is heard, in seconds. */
 export interface TimestampSegment {
@@ -47,10 +47,13 @@ export interface TimestampedSpeech {
  */
 export class TimestampStream implements AsyncIterable<TimestampEvent> {
   #source: AsyncIterable<Uint8Array> | undefined;
+  readonly #signal: AbortSignal | undefined;
   readonly #chunks = new Map<number, { offset: number; segments: TimestampSegment[] }>();
 
-  constructor(source: AsyncIterable<Uint8Array>) {
+  /** `signal`: the request's; once it fires, events parsed from bytes already read are not handed out. */
+  constructor(source: AsyncIterable<Uint8Array>, signal?: AbortSignal) {
     this.#source = source;
+    this.#signal = signal;
   }
 
   /** Every word so far on the full audio's clock: each chunk's latest snapshot, in chunk order. */
@@ -72,9 +75,14 @@ export class TimestampStream implements AsyncIterable<TimestampEvent> {
     this.#source = undefined;
     const events = readServerSentEvents(source);
     const chunks = this.#chunks;
+    const signal = this.#signal;
     return {
       async next(): Promise<IteratorResult<TimestampEvent>> {
         for (;;) {
+          if (signal?.aborted) {
+            await events.return(undefined);
+            throw new APIUserAbortError();
+          }
           const result = await events.next();
           if (result.done) return { done: true, value: undefined };
           if (result.value.event !== "message") continue;

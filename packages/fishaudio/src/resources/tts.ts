@@ -179,7 +179,7 @@ export class TTS extends APIResource {
     }));
     return this._client
       .requestStream(spec, options)
-      ._thenUnwrap((audio) => new TimestampStream(audio));
+      ._thenUnwrap((audio) => new TimestampStream(audio, options?.signal));
   }
 
   /**

@@ -2,9 +2,15 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import {
+  APIUserAbortError,
+  AuthenticationError,
   NotFoundError,
+  PaymentRequiredError,
+  RateLimitError,
   type TimestampEvent,
+  type TTSConvertParams,
   toSrt,
+  UnprocessableEntityError,
   ValidationError,
   wordsToCues,
 } from "../../src/index.js";
@@ -168,4 +174,130 @@ describe("tts.convertWithTimestamps against fishaudio-local", () => {
       ValidationError,
     );
   });
+});
+
+describe("convertWithTimestamps: errors, retries and abort as convert, against fishaudio-local", () => {
+  it("maps a bad key, an empty balance and a refused value to the SDK's classes", async () => {
+    await assert.rejects(
+      it_.clientFor("wrong").tts.convertWithTimestamps({ text: "Hi" }),
+      AuthenticationError,
+    );
+    const poor = it_.server.createUser({ credits: 0 });
+    await assert.rejects(
+      it_.clientFor(poor.apiKey).tts.convertWithTimestamps({ text: "Hi" }),
+      PaymentRequiredError,
+    );
+    await assert.rejects(
+      it_.client.tts.convertWithTimestamps({
+        text: "Hi",
+        referenceId: "flite-rms",
+        config: { sampleRate: 12345 },
+      }),
+      (error: Error) => {
+        assert.ok(error instanceof UnprocessableEntityError, String(error));
+        assert.match(error.message, /sample_rate|12345/);
+        return true;
+      },
+    );
+  });
+
+  it("retries a 429 before the first byte, then streams; with no retries left it is RateLimitError", async () => {
+    const limited = await startIntegration({ rateLimit: { requests: 1, windowMs: 1000 } });
+    try {
+      const patient = limited.clientFor(limited.server.apiKey, { maxRetries: 2 });
+      await (await patient.tts.convertWithTimestamps({ text: "One." })).collect();
+      // The window is used up: the server answers 429 with Retry-After, the SDK waits and retries.
+      const { words: list } = await (
+        await patient.tts.convertWithTimestamps({ text: "Two words." })
+      ).collect();
+      assert.deepEqual(
+        list.map((w) => w.text),
+        ["Two", "words"],
+      );
+      const impatient = limited.clientFor(limited.server.apiKey, { maxRetries: 0 });
+      await assert.rejects(impatient.tts.convertWithTimestamps({ text: "Three." }), RateLimitError);
+    } finally {
+      await limited.server.close();
+    }
+  });
+
+  it("ends with APIUserAbortError when the caller aborts after the first event, and stops reading", async () => {
+    const controller = new AbortController();
+    const text = Array.from({ length: 12 }, (_, i) => `This is sentence number ${i + 1}.`).join(
+      " ",
+    );
+    const stream = await it_.client.tts.convertWithTimestamps(
+      { text, referenceId: "flite-rms", format: "pcm" },
+      { signal: controller.signal },
+    );
+    const seen: TimestampEvent[] = [];
+    await assert.rejects(async () => {
+      for await (const event of stream) {
+        seen.push(event);
+        if (seen.length === 1) controller.abort();
+      }
+    }, APIUserAbortError);
+    assert.equal(seen.length, 1);
+    // Aborted before it was sent: nothing reaches the server.
+    const before = it_.server.usage().length;
+    await assert.rejects(
+      it_.client.tts.convertWithTimestamps({ text: "Hi" }, { signal: AbortSignal.abort() }),
+      APIUserAbortError,
+    );
+    assert.equal(it_.server.usage().length, before);
+  });
+});
+
+describe("dialogue markers and voices that do not match fail before anything is sent", () => {
+  const cases: [TTSConvertParams, RegExp][] = [
+    [{ text: "<|speaker:0|>Hi<|speaker:1|>Yo", referenceId: "flite-rms" }, /only one voice/],
+    [{ text: "Hi there", referenceId: ["flite-rms", "flite-slt"] }, /no <\|speaker:N\|> markers/],
+    [{ text: "<|speaker:2|>Hi", referenceId: ["flite-rms", "flite-slt"] }, /only 2 voices/],
+    [
+      { text: "<|speaker 1|>Hi", referenceId: ["flite-rms", "flite-slt"] },
+      /malformed speaker marker/,
+    ],
+    [
+      {
+        text: "<|speaker:0|>Hi<|speaker:1|>Yo",
+        referenceId: ["flite-rms", "flite-slt"],
+        model: "s1",
+      },
+      /"s1" cannot speak dialogue/,
+    ],
+    [
+      {
+        text: "<|speaker:0|>Hi<|speaker:1|>Yo",
+        referenceId: ["flite-rms", "flite-slt"],
+        references: [[{ audio: new Uint8Array([1]), text: "a" }]],
+      },
+      /1 speaker lists but referenceId names 2 speakers/,
+    ],
+    [
+      {
+        text: "<|speaker:0|>Hi",
+        // A mistake only untyped callers can make.
+        references: [[], { audio: new Uint8Array([1]), text: "a" }] as never,
+      },
+      /mixes samples and lists of samples/,
+    ],
+  ];
+  for (const [params, message] of cases) {
+    it(`${JSON.stringify(params.text)} with ${JSON.stringify(params.referenceId ?? "references")}${params.model ? ` on ${params.model}` : ""}`, async () => {
+      const charged = it_.server.usage().length;
+      const credits = it_.server.getCredits(it_.server.userId);
+      for (const call of [
+        () => it_.client.tts.convertWithTimestamps(params),
+        () => it_.client.tts.convert(params),
+      ]) {
+        await assert.rejects(call(), (error: Error) => {
+          assert.ok(error instanceof ValidationError, String(error));
+          assert.match(error.message, message);
+          return true;
+        });
+      }
+      assert.equal(it_.server.usage().length, charged);
+      assert.equal(it_.server.getCredits(it_.server.userId), credits);
+    });
+  }
 });
