@@ -1,10 +1,11 @@
 /**
  * Every endpoint the local server answers, one entry each, read top to bottom. The dispatcher
- * (`dispatch.ts`) answers 404 for a path no entry matches and 405 (with `Allow`) for a path that
- * matches under another method; a handler only ever runs for its own method and path.
+ * (`dispatch.ts`) answers 404 for a path no entry matches, 405 (with `Allow`) for a path that
+ * matches under another method and 415 for a body in an encoding the entry does not list; a
+ * handler only ever runs for its own method, path and encodings.
  *
- * Adding an endpoint: one entry here (and an integration test that calls it: `routes.test.ts`
- * fails for an entry no test reaches).
+ * Adding an endpoint: one entry here (and an integration test that calls it:
+ * `test/routes/coverage.test.ts` fails for an entry no test reaches).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
