@@ -4,6 +4,7 @@ import { after, before, describe, it } from "node:test";
 import {
   APIUserAbortError,
   AuthenticationError,
+  FishAudio,
   NotFoundError,
   PaymentRequiredError,
   RateLimitError,
@@ -201,12 +202,38 @@ describe("convertWithTimestamps: errors, retries and abort as convert, against f
     );
   });
 
-  it("retries a 429 before the first byte, then streams; with no retries left it is RateLimitError", async () => {
-    const limited = await startIntegration({ rateLimit: { requests: 1, windowMs: 1000 } });
+  it("past the rate limit with no retries left it is RateLimitError", async () => {
+    const limited = await startIntegration({ rateLimit: { requests: 1, windowMs: 60_000 } });
     try {
-      const patient = limited.clientFor(limited.server.apiKey, { maxRetries: 2 });
-      await (await patient.tts.convertWithTimestamps({ text: "One." })).collect();
-      // The window is used up: the server answers 429 with Retry-After, the SDK waits and retries.
+      await limited.client.account.getCredits();
+      await assert.rejects(
+        limited.client.tts.convertWithTimestamps({ text: "Hi." }),
+        (error: RateLimitError) => {
+          assert.ok(error instanceof RateLimitError, String(error));
+          assert.ok(Number(error.headers?.get("retry-after")) >= 1);
+          return true;
+        },
+      );
+    } finally {
+      await limited.server.close();
+    }
+  });
+
+  it("retries a 429 before the first byte (after Retry-After), then streams the events", async () => {
+    // One request per 3 s window: the credit check uses it, so the TTS request that follows at
+    // once is answered 429 with Retry-After, and its retry lands in the next window.
+    const limited = await startIntegration({ rateLimit: { requests: 1, windowMs: 3000 } });
+    try {
+      const lines: string[] = [];
+      const log = (line: string) => lines.push(line);
+      const patient = new FishAudio({
+        apiKey: limited.server.apiKey,
+        baseUrl: limited.server.url,
+        maxRetries: 2,
+        logLevel: "info",
+        logger: { debug: log, info: log, warn: log, error: log },
+      });
+      await patient.account.getCredits();
       const { words: list } = await (
         await patient.tts.convertWithTimestamps({ text: "Two words." })
       ).collect();
@@ -214,8 +241,9 @@ describe("convertWithTimestamps: errors, retries and abort as convert, against f
         list.map((w) => w.text),
         ["Two", "words"],
       );
-      const impatient = limited.clientFor(limited.server.apiKey, { maxRetries: 0 });
-      await assert.rejects(impatient.tts.convertWithTimestamps({ text: "Three." }), RateLimitError);
+      const posts = lines.filter((l) => l.includes("POST /v1/tts/stream/with-timestamp"));
+      assert.match(posts[0] ?? "", / 429 .*attempt 1 of 3.*retrying in/);
+      assert.match(posts[1] ?? "", / 200 .*attempt 2 of 3/);
     } finally {
       await limited.server.close();
     }
