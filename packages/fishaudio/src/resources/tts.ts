@@ -8,12 +8,10 @@ import type { Uploadable } from "../core/uploads.js";
 import type { RequestOptions } from "../internal/request-options.js";
 import { checkInt, checkNumber, checkString } from "../internal/validation.js";
 import {
-  bytesReferences,
   checkDialogue,
   encodeStartFrame,
   encodeTTSRequest,
   loadReferences,
-  referencesAreBytes,
   resolveTTS,
 } from "../internal/wire/tts.js";
 import { type FlushEvent, streamLive, type TextEvent } from "../realtime/index.js";
@@ -218,14 +216,8 @@ export class TTS extends APIResource {
         ),
     };
     const headers = () => this._client.buildHeaders({ model });
-    if (referencesAreBytes(resolved.references)) {
-      // Everything is at hand: encode the start frame now, so bad settings throw here.
-      const startFrame = encodeStartFrame(resolved, bytesReferences(resolved.references));
-      return streamLiveLater(async () =>
-        streamLive({ ...live, startFrame, headers: await headers() }),
-      );
-    }
-    // Blob or stream references must be read before the start frame exists.
+    // Settings were validated above; references (bytes, Blob or stream) are read when the
+    // stream is first read, and the start frame is encoded then.
     return streamLiveLater(async () => {
       const startFrame = encodeStartFrame(resolved, await loadReferences(resolved.references));
       return streamLive({ ...live, startFrame, headers: await headers() });

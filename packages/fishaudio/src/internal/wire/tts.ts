@@ -199,29 +199,6 @@ export async function loadReferences(
   return load(references, "references");
 }
 
-/** Whether the references can be turned into bytes without waiting (no Blob or stream). */
-export function referencesAreBytes(references: ReferenceAudio[] | ReferenceAudio[][]): boolean {
-  return references
-    .flat()
-    .every((ref) => ref.audio instanceof ArrayBuffer || ArrayBuffer.isView(ref.audio));
-}
-
-/** Synchronous `loadReferences` for references that are already bytes. */
-export function bytesReferences(
-  references: ReferenceAudio[] | ReferenceAudio[][],
-): LoadedReferences {
-  const read = (list: ReferenceAudio[]) =>
-    list.map((ref) => {
-      const audio = ref.audio as ArrayBuffer | ArrayBufferView;
-      const bytes =
-        audio instanceof ArrayBuffer
-          ? new Uint8Array(audio)
-          : new Uint8Array(audio.buffer, audio.byteOffset, audio.byteLength);
-      return { audio: bytes, text: ref.text };
-    });
-  return isNested(references) ? references.map(read) : read(references);
-}
-
 const SPEAKER_TAG = /<\|speaker:(\d+)\|>/g;
 /** Anything that looks like a speaker tag, to catch misspelt ones. */
 const TAG_LIKE = /<\|\s*speaker[^|>]*\|>/gi;
@@ -298,9 +275,8 @@ function ttsRequestMap(
     sample_rate: r.sampleRate ?? unset,
     mp3_bitrate: r.mp3Bitrate,
     opus_bitrate: r.opusBitrate,
-    references: isNested(references)
-      ? references.map((list) => list.map((ref) => ({ audio: ref.audio, text: ref.text })))
-      : references.map((ref) => ({ audio: ref.audio, text: ref.text })),
+    // loadReferences builds each as { audio, text }: the wire's keys in the wire's order.
+    references: references as unknown as MsgValue,
     reference_id: r.referenceId ?? unset,
     normalize: r.normalize,
     latency: r.latency,
