@@ -58,7 +58,8 @@ export interface StartServerOptions {
   logger?: Logger;
   /**
    * Start every engine at once (default true), so no request waits for one; false starts each
-   * engine on its first use (a one-shot command that needs one voice).
+   * engine on its first use, and flite in a worker thread of this process rather than a child
+   * process (a one-shot command that needs one voice: one Node process instead of two).
    */
   warmEngines?: boolean;
 }
@@ -120,7 +121,11 @@ async function loadEngines(
   if (option) return { engines: option, owned: false };
   // Loaded lazily so that servers with injected engines never load the real ones.
   const { createEngines } = await import("./engines/index.js");
-  return { engines: await createEngines({ warm }), owned: true };
+  // A one-shot command (no warming) runs flite in a worker thread rather than a second process.
+  return {
+    engines: await createEngines({ warm, fliteIn: warm ? "process" : "thread" }),
+    owned: true,
+  };
 }
 
 /**

@@ -30,6 +30,11 @@ export interface EngineOptions {
   asrModelDir?: string;
   /** Start the engines now so the first request does not pay for it (default true). */
   warm?: boolean;
+  /**
+   * Where flite runs: "process" (child processes, default) or "thread" (worker threads of this
+   * process: a one-shot command, see flite-worker.ts).
+   */
+  fliteIn?: "process" | "thread";
 }
 
 /** The engines plus internals that tests and benchmarks look at. */
@@ -55,6 +60,7 @@ export async function createEngines(options: EngineOptions = {}): Promise<LocalE
     processes: options.fliteProcesses ?? 2,
     recycleAfter: options.fliteRecycleAfter ?? 40,
     tierUp: options.warm ?? true,
+    thread: options.fliteIn === "thread",
   });
   const espeak = new EspeakEngine({ workers: options.espeakWorkers ?? 1 });
   const asr = new AsrEngine(options.asrModelDir ? { modelDir: options.asrModelDir } : {});

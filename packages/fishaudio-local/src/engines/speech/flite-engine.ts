@@ -2,11 +2,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { HelperPool } from "../workers/helper-pool.js";
-import { forkHelpers } from "../workers/helpers.js";
+import { forkHelpers, workerHelpers } from "../workers/helpers.js";
 import { siblingScript } from "../workers/script-url.js";
 import { ChunkQueue } from "./chunk-queue.js";
 import { clamp } from "./clamp.js";
-import type { FliteReply, FliteRequest } from "./flite-child.js";
+import type { FliteReply, FliteRequest } from "./flite-wasi.js";
+import type { FliteWorkerData } from "./flite-worker.js";
 import type { VoiceSpec } from "./voices.js";
 
 export interface FliteEngineOptions {
@@ -20,7 +21,17 @@ export interface FliteEngineOptions {
    * extra run and the memory of a second WebAssembly instance.
    */
   tierUp?: boolean;
+  /**
+   * Run flite in worker threads of this process instead of child processes (default false). For
+   * a one-shot command: no second Node process (~35 MiB less, no second start-up). A long-running
+   * server keeps child processes, where a native crash cannot reach it (flite-worker.ts says why
+   * a thread is safe enough for a command).
+   */
+  thread?: boolean;
 }
+
+/** Sentences a flite worker thread speaks before it is replaced (a child process: 40). */
+const THREAD_RECYCLE_AFTER = 16;
 
 /**
  * Flite (WASI) in recycled child processes: one job per sentence, whole sentence back.
@@ -33,23 +44,31 @@ export class FliteEngine {
   private nextId = 1;
 
   constructor(options: FliteEngineOptions = {}) {
+    const scratchDir = () => {
+      this.scratch ??= mkdtempSync(join(tmpdir(), "fishaudio-flite-"));
+      return mkdtempSync(join(this.scratch, options.thread ? "thread-" : "child-"));
+    };
+    const recycleAfter = options.recycleAfter ?? 40;
     this.pool = new HelperPool({
       name: "flite",
       size: options.processes ?? 1,
-      recycleAfter: options.recycleAfter ?? 40,
-      create: forkHelpers(
-        siblingScript(import.meta.url, "flite-child"),
-        // Without the tier-up sentence (one request, then exit), the baseline compiler alone: the
-        // optimising one would cost about as much CPU as it saves and ~15-20 MiB more memory.
-        options.tierUp === false
-          ? ["--expose-gc", "--no-warnings", "--liftoff-only"]
-          : ["--expose-gc", "--no-warnings"],
-        () => {
-          this.scratch ??= mkdtempSync(join(tmpdir(), "fishaudio-flite-"));
-          const dir = mkdtempSync(join(this.scratch, "child-"));
-          return options.tierUp === false ? [dir, "--no-tier-up"] : [dir];
-        },
-      ),
+      recycleAfter: options.thread ? Math.min(recycleAfter, THREAD_RECYCLE_AFTER) : recycleAfter,
+      create: options.thread
+        ? workerHelpers(siblingScript(import.meta.url, "flite-worker"), () => ({
+            data: { dir: scratchDir() } satisfies FliteWorkerData,
+          }))
+        : forkHelpers(
+            siblingScript(import.meta.url, "flite-child"),
+            // Without the tier-up sentence (one request, then exit), the baseline compiler alone:
+            // the optimising one would cost about as much CPU as it saves and ~15-20 MiB more.
+            options.tierUp === false
+              ? ["--expose-gc", "--no-warnings", "--liftoff-only"]
+              : ["--expose-gc", "--no-warnings"],
+            () => {
+              const dir = scratchDir();
+              return options.tierUp === false ? [dir, "--no-tier-up"] : [dir];
+            },
+          ),
     });
   }
 

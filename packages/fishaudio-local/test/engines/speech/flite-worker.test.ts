@@ -1,0 +1,82 @@
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { describe, it } from "node:test";
+import { FliteEngine } from "../../../src/engines/speech/flite-engine.js";
+import { VOICES } from "../../../src/engines/speech/voices.js";
+
+const voice = VOICES.find((v) => v.id === "flite-rms")!;
+
+/** The PCM of `text` from a fresh engine, as one buffer. */
+async function speak(options: { thread: boolean; tierUp?: boolean }, text: string) {
+  const flite = new FliteEngine({ processes: 1, ...options });
+  try {
+    const parts: Int16Array[] = [];
+    for await (const chunk of flite.speak(text, voice, { timings: true }))
+      parts.push(chunk.samples);
+    return Buffer.concat(parts.map((p) => Buffer.from(p.buffer, p.byteOffset, p.byteLength)));
+  } finally {
+    await flite.close();
+  }
+}
+
+describe("flite in a worker thread (one-shot commands)", () => {
+  it("gives the same PCM as a child process", async () => {
+    const text = "Hello from Fish Audio.";
+    const thread = await speak({ thread: true }, text);
+    const child = await speak({ thread: false, tierUp: false }, text);
+    assert.ok(thread.length > 32_000, "over a second of 16 kHz speech");
+    assert.ok(thread.equals(child), "the same PCM from the thread and the child");
+  });
+
+  it("speaks more sentences than it keeps a worker for, and removes its scratch files", async () => {
+    const flite = new FliteEngine({ processes: 1, thread: true, recycleAfter: 2 });
+    const seconds: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const pieces = flite.speak(`Sentence number ${i + 1}.`, voice, {});
+      for await (const chunk of pieces) seconds.push(chunk.samples.length / chunk.sampleRate);
+    }
+    assert.equal(seconds.length, 5);
+    assert.ok(
+      seconds.every((s) => s > 0.5),
+      seconds.join(", "),
+    );
+    assert.ok(flite.pool.started >= 3, `${flite.pool.started} workers for 5 sentences`);
+    const scratch = flite.scratchDir!;
+    assert.ok(existsSync(scratch));
+    await flite.close();
+    assert.equal(existsSync(scratch), false, "the scratch directory is removed on close");
+  });
+
+  it("a worker that dies mid-sentence is replaced once; dying again fails the request clearly", async () => {
+    const flite = new FliteEngine({ processes: 1, thread: true });
+    try {
+      await flite.pool.warm();
+      const pieces = flite.speak("This sentence never gets to the end of itself.", voice, {});
+      // Kill whatever worker holds the sentence, the first one and its replacement.
+      const killed = new Set<unknown>();
+      const killer = setInterval(() => {
+        for (const helper of flite.pool.helpers()) {
+          if (!killed.has(helper)) helper.kill();
+          killed.add(helper);
+        }
+      }, 2);
+      try {
+        await assert.rejects(
+          (async () => {
+            for await (const _ of pieces);
+          })(),
+          /The flite engine stopped/,
+        );
+      } finally {
+        clearInterval(killer);
+      }
+      assert.ok(flite.pool.started >= 2, "the sentence was retried on a fresh worker");
+      const after: Int16Array[] = [];
+      for await (const chunk of flite.speak("And then it works.", voice, {}))
+        after.push(chunk.samples);
+      assert.ok(after[0]!.length > 8000, "a fresh worker speaks the next sentence");
+    } finally {
+      await flite.close();
+    }
+  });
+});
