@@ -1,9 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import type { ServerContext } from "../context.js";
 import type { Principal } from "../store/accounts.js";
-import type { TtsJob } from "../tts/pipeline.js";
-import { parseTtsRequest } from "../tts/request.js";
-import { planSpeakers } from "../tts/voice-plan.js";
+import { planTts, type TtsJob } from "../tts/pipeline.js";
 import { refused } from "./errors.js";
 import { checkRate, contentType, MP3_TIERS, type OutputFormat } from "./formats.js";
 import type { CatalogModel } from "./models.js";
@@ -111,8 +109,5 @@ export async function prepareSpeech(
   req: IncomingMessage,
   spec: CompatSpeech,
 ): Promise<TtsJob> {
-  const native = nativeSpeech(ctx, principal, req, spec);
-  const params = parseTtsRequest(native.request, { requireText: true });
-  const speakers = await planSpeakers(ctx, principal, params);
-  return { params, speakers, model: native.model };
+  return planTts(ctx, principal, nativeSpeech(ctx, principal, req, spec));
 }

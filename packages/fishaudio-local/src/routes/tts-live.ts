@@ -18,10 +18,11 @@ import { chargeTts } from "../tts/charge.js";
 import { createEncoderFor } from "../tts/encode.js";
 import { audioFrame, finishFrame, MAX_AUDIO_PAYLOAD } from "../tts/frames.js";
 import { requestedModel } from "../tts/model-header.js";
+import { planTts } from "../tts/pipeline.js";
 import { speak } from "../tts/render.js";
-import { parseTtsRequest, type TtsParams } from "../tts/request.js";
+import type { TtsParams } from "../tts/request.js";
 import { splitSpeakers, TextBuffer } from "../tts/text.js";
-import { planSpeakers, type SpeakerPlan } from "../tts/voice-plan.js";
+import type { SpeakerPlan } from "../tts/voice-plan.js";
 
 /** Pause producing once this much is queued on the socket (bytes). */
 const HIGH_WATER = 1024 * 1024;
@@ -140,8 +141,12 @@ export function runLiveSession(
 
   const start = async (event: Event) => {
     if (session) throw new HttpError(400, "'start' may be sent only once per connection");
-    const params = parseTtsRequest(event.request ?? {}, { requireText: false });
-    const speakers = await planSpeakers(ctx, principal, params);
+    const { params, speakers } = await planTts(
+      ctx,
+      principal,
+      { request: event.request ?? {}, model },
+      { requireText: false },
+    );
     const benchmark = usesBenchmark(speakers);
     if (benchmark && params.format !== "wav" && params.format !== "pcm") {
       throw new HttpError(

@@ -44,6 +44,21 @@ export interface TtsInput {
 }
 
 /**
+ * Validates a decoded TTSRequest and plans its voices: the start of every TTS request, HTTP or
+ * realtime (a realtime `start` may leave the text out: `requireText: false`).
+ * @example const job = await planTts(ctx, principal, { request: body, model });
+ */
+export async function planTts(
+  ctx: ServerContext,
+  principal: Principal,
+  input: TtsInput,
+  options: { requireText: boolean } = { requireText: true },
+): Promise<TtsJob> {
+  const params = parseTtsRequest(input.request, options);
+  return { params, speakers: await planSpeakers(ctx, principal, params), model: input.model };
+}
+
+/**
  * Runs one TTS request from its decoded body to the last byte of the answer.
  * @example await runTts(ctx, principal, res, { request: body, model }, audioOutput(headers));
  */
@@ -54,17 +69,12 @@ export async function runTts<T extends Spoken>(
   input: TtsInput,
   output: TtsOutput<T>,
 ): Promise<void> {
-  const params = parseTtsRequest(input.request, { requireText: true });
-  const job: TtsJob = {
-    params,
-    speakers: await planSpeakers(ctx, principal, params),
-    model: input.model,
-  };
+  const job = await planTts(ctx, principal, input);
+  const { params, speakers } = job;
   output.accept?.(job);
-  if (usesBenchmark(job.speakers))
-    job.benchmarkBytes = benchmarkByteCount(params.text, params.format);
+  if (usesBenchmark(speakers)) job.benchmarkBytes = benchmarkByteCount(params.text, params.format);
 
-  const charge = chargeTts(ctx, principal, "tts", job.model, job.speakers, params.text);
+  const charge = chargeTts(ctx, principal, "tts", job.model, speakers, params.text);
   const abort = new AbortController();
   res.on("close", () => {
     if (!res.writableFinished) abort.abort();
