@@ -31,7 +31,7 @@ export function compatErrorShape(path: string): ErrorShape | undefined {
       );
   }
   const hint = OPENAI_BASES.some((b) => under(path, b))
-    ? "this protocol answers /audio/speech, /audio/transcriptions, /models"
+    ? "this protocol answers /audio/speech, /audio/transcriptions, /models, /realtime (WebSocket)"
     : under(path, "/compat")
       ? "the compatible protocols live under /compat/v1 and /compat/elevenlabs"
       : undefined;

@@ -11,7 +11,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import type { WebSocket } from "ws";
 import { elevenLabs } from "../compat/elevenlabs/routes.js";
-import { openAi } from "../compat/openai/routes.js";
+import { openAi, openAiRealtime } from "../compat/openai/routes.js";
 import { serveConsoleAsset, wantsPage } from "../console/assets.js";
 import {
   handleCreateKey,
@@ -177,12 +177,15 @@ export const ROUTES: readonly Route[] = [
   { method: "GET", path: "/compat/v1/models", operation: null, body: [], auth: "none", charge: "none", handler: openAi.models },
   { method: "POST", path: "/compat/v1/audio/speech", operation: null, body: ["json"], auth: "none", charge: "text", handler: openAi.speech },
   { method: "POST", path: "/compat/v1/audio/transcriptions", operation: null, body: ["multipart", "json"], auth: "none", charge: "audio", handler: openAi.transcriptions },
+  { method: "WS", path: "/compat/v1/realtime", operation: null, body: [], auth: "none", charge: "text", handshake: openAiRealtime },
   { method: "GET", path: "/compat/api/v1/models", operation: null, body: [], auth: "none", charge: "none", handler: openAi.models },
   { method: "POST", path: "/compat/api/v1/audio/speech", operation: null, body: ["json"], auth: "none", charge: "text", handler: openAi.speech },
   { method: "POST", path: "/compat/api/v1/audio/transcriptions", operation: null, body: ["multipart", "json"], auth: "none", charge: "audio", handler: openAi.transcriptions },
+  { method: "WS", path: "/compat/api/v1/realtime", operation: null, body: [], auth: "none", charge: "text", handshake: openAiRealtime },
   { method: "GET", path: "/compat/openai/v1/models", operation: null, body: [], auth: "none", charge: "none", handler: openAi.models },
   { method: "POST", path: "/compat/openai/v1/audio/speech", operation: null, body: ["json"], auth: "none", charge: "text", handler: openAi.speech },
   { method: "POST", path: "/compat/openai/v1/audio/transcriptions", operation: null, body: ["multipart", "json"], auth: "none", charge: "audio", handler: openAi.transcriptions },
+  { method: "WS", path: "/compat/openai/v1/realtime", operation: null, body: [], auth: "none", charge: "text", handshake: openAiRealtime },
   { method: "POST", path: "/compat/elevenlabs/v1/text-to-speech/{voice_id}", operation: null, body: ["json"], auth: "none", charge: "text", handler: elevenLabs.convert },
   { method: "POST", path: "/compat/elevenlabs/v1/text-to-speech/{voice_id}/stream", operation: null, body: ["json"], auth: "none", charge: "text", handler: elevenLabs.stream },
   { method: "POST", path: "/compat/elevenlabs/v1/text-to-speech/{voice_id}/with-timestamps", operation: null, body: ["json"], auth: "none", charge: "text", handler: elevenLabs.withTimestamps },
