@@ -8,6 +8,7 @@ import { isConsoleTraffic } from "./console/traffic.js";
 import type { ServerContext } from "./context.js";
 import { EngineUnavailableError, UnsupportedAudioError } from "./engines/types.js";
 import { authenticate, enterConcurrency } from "./http/auth.js";
+import { governBody, watchFrames } from "./http/body-budget.js";
 import { readFields, readObject } from "./http/decode.js";
 import { HttpError, sendError, sendJson } from "./http/errors.js";
 import { noteOutcome, runTracked, trackRequest } from "./requests-log/track.js";
@@ -127,6 +128,7 @@ export function createRequestHandler(ctx: ServerContext) {
       res.end();
       return;
     }
+    governBody(req, ctx.bodyBudget);
     const entry = isConsoleTraffic(req)
       ? undefined
       : trackRequest(ctx.requestLog, req, res, requestId);
@@ -139,8 +141,8 @@ export function createRequestHandler(ctx: ServerContext) {
       }
       const headers = { ...failure.headers };
       const declaredTooBig = Number(req.headers["content-length"] ?? 0) > ctx.maxBodyBytes;
-      if (!req.complete && declaredTooBig) {
-        // Refused from the headers alone: close without reading any of it.
+      if (!req.complete && (declaredTooBig || failure.headers.Connection === "close")) {
+        // Refused from the headers alone (or the body stalled): close without reading any of it.
         headers.Connection = "close";
         sendFailure(res, failure, headers);
         return;
@@ -248,6 +250,7 @@ export function createUpgradeHandler(ctx: ServerContext, wss: WebSocketServer) {
           accept: (session) => {
             noteOutcome(101);
             wss.handleUpgrade(req, socket, head, (ws) => {
+              watchFrames(ctx.bodyBudget, ws, socket);
               ctx.log(`WS ${route.path} opened`);
               ws.emit = AsyncResource.bind(ws.emit.bind(ws)) as typeof ws.emit;
               session(ws);
@@ -264,6 +267,7 @@ export function createUpgradeHandler(ctx: ServerContext, wss: WebSocketServer) {
       socket.once("close", release);
       noteOutcome(101);
       wss.handleUpgrade(req, socket, head, (ws) => {
+        watchFrames(ctx.bodyBudget, ws, socket);
         ctx.log(`WS ${route.path} opened`);
         // The session's events run as part of its log entry, so its charges are counted there.
         ws.emit = AsyncResource.bind(ws.emit.bind(ws)) as typeof ws.emit;

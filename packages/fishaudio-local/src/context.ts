@@ -1,4 +1,5 @@
 import type { Engines } from "./engines/types.js";
+import type { BodyBudget } from "./http/body-budget.js";
 import type { RateLimiter } from "./http/rate-limit.js";
 import type { RequestLog } from "./requests-log/log.js";
 import type { AccountStore } from "./store/accounts.js";
@@ -15,6 +16,8 @@ export interface ServerContext {
   limiter: RateLimiter;
   /** Largest accepted request body (uploads, TTS with references), in bytes. */
   maxBodyBytes: number;
+  /** Bytes held by bodies (and WebSocket messages) still arriving, server-wide, and their stall timeout. */
+  bodyBudget: BodyBudget;
   /** Longest accepted uploaded audio (ASR, voice samples, references), in seconds. */
   maxAudioSeconds: number;
   benchmarkVoice: boolean;

@@ -6,6 +6,7 @@ import { join, resolve } from "node:path";
 import { createRequestHandler, createUpgradeHandler, createWebSocketServer } from "./app.js";
 import type { Logger, ServerContext } from "./context.js";
 import type { Engines } from "./engines/types.js";
+import { BodyBudget } from "./http/body-budget.js";
 import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimitOptions } from "./http/rate-limit.js";
 import { formatCredits, parseCredits } from "./pricing.js";
 import { DEFAULT_REQUEST_AUDIO_BYTES } from "./requests-log/audio-clips.js";
@@ -47,6 +48,13 @@ export interface StartServerOptions {
    * The log holds ids, sizes and parsed fields, never keys or audio bytes.
    */
   requestLogSize?: number;
+  /**
+   * Most bytes held at once by request bodies (and WebSocket messages) still arriving, over all
+   * connections (default twice maxBodyBytes); past it new bodies get 503 with Retry-After.
+   */
+  maxBodyBytesInFlight?: number;
+  /** A body (or WebSocket message) that sends nothing for this long is dropped, in ms (default 10 000); 408. */
+  bodyIdleTimeoutMs?: number;
   /** How long a client may take to send a request's headers, in ms (default 60 000); then 408. */
   headersTimeoutMs?: number;
   /**
@@ -185,6 +193,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Loc
     engines: loaded.engines,
     limiter: new RateLimiter(limit),
     maxBodyBytes,
+    bodyBudget: new BodyBudget(
+      options.maxBodyBytesInFlight ?? 2 * maxBodyBytes,
+      options.bodyIdleTimeoutMs ?? 10_000,
+    ),
     maxAudioSeconds: options.maxAudioSeconds ?? 1200,
     benchmarkVoice: options.enableBenchmarkVoice ?? false,
     defaultModel: options.defaultModel ?? "s2.1-pro",

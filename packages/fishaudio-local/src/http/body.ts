@@ -1,4 +1,5 @@
 import type { IncomingMessage } from "node:http";
+import { watchBody } from "./body-budget.js";
 import { HttpError } from "./errors.js";
 
 /** The media type of a request, lower-cased and without parameters ("" when absent). */
@@ -33,8 +34,10 @@ function formatBytes(n: number): string {
 }
 
 /**
- * Reads the whole request body, refusing (413) as soon as it passes `limit` bytes. The socket
- * is left open (paused) so that the error response can still be delivered.
+ * Reads the whole request body, refusing (413) as soon as it passes `limit` bytes, and (when the
+ * request is governed, body-budget.ts) dropping it when the server holds too many bodies (503) or
+ * it stalls (408). The socket is left open (paused) so that the error response can still be
+ * delivered.
  * @example const bytes = await readBody(req, 10 * 1024 * 1024);
  */
 export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
@@ -42,7 +45,14 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let total = 0;
+    const watch = watchBody(req, (error) => {
+      cleanup();
+      chunks.length = 0;
+      req.pause();
+      reject(error);
+    });
     const cleanup = () => {
+      watch.done();
       req.off("data", onData);
       req.off("end", onEnd);
       req.off("error", onError);
@@ -56,6 +66,7 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
         reject(tooLarge(limit));
         return;
       }
+      if (!watch.add(chunk.length)) return;
       chunks.push(chunk);
     };
     const onEnd = () => {

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import busboy from "busboy";
 import { assertDeclaredLength, tooLarge } from "./body.js";
+import { type BodyWatch, watchBody } from "./body-budget.js";
 import { HttpError } from "./errors.js";
 import { PAYLOAD_SHAPE } from "./shape.js";
 
@@ -50,20 +51,32 @@ export function readMultipart(req: IncomingMessage, limit: number): Promise<Fiel
     const fail = (error: HttpError) => {
       if (settled) return;
       settled = true;
+      watch.done();
+      fields.clear();
       req.unpipe(parser);
       req.off("data", count);
       req.pause();
       reject(error);
     };
+    let watch: BodyWatch;
+    try {
+      watch = watchBody(req, fail);
+    } catch (error) {
+      settled = true;
+      reject(error);
+      return;
+    }
     const count = (chunk: Buffer) => {
       total += chunk.length;
       if (total > limit) fail(tooLarge(limit));
+      else watch.add(chunk.length);
     };
     let pendingFiles = 0;
     let finished = false;
     const maybeDone = () => {
       if (finished && pendingFiles === 0 && !settled) {
         settled = true;
+        watch.done();
         resolve({ kind: "form", fields });
       }
     };

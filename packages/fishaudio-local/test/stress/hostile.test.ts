@@ -17,6 +17,7 @@ import { multipart } from "../faults/payloads.js";
 import { assertErrorShape, rawRequest } from "../faults/raw-http.js";
 import { type ServerProcess, spawnServer } from "../faults/server-process.js";
 import { silentFlac } from "../faults/silent-flac.js";
+import { head, stalledFrame, stalledUpload } from "../faults/stalled.js";
 
 const API_KEY = "hostile-stress-key-5d1e9a73c2b8";
 const auth = { authorization: `Bearer ${API_KEY}` };
@@ -254,6 +255,63 @@ describe("local server under hostile input, small heap", () => {
           assert.equal(page.items.length, 1);
           assert.ok(page.total >= 200, String(page.total));
         }
+      });
+    });
+  });
+
+  describe("item 6: 16 uploads that stop near their end, over every body path", () => {
+    const MiB = 1024 * 1024;
+    const piece = Buffer.alloc(MiB, 0x20);
+    const sixty = Array.from({ length: 60 }, () => piece);
+    const cases = [
+      {
+        name: "JSON TTS, Content-Length 64 MiB",
+        head: head("/v1/tts", "application/json", 64 * MiB - 1, API_KEY),
+        body: sixty,
+      },
+      {
+        name: "multipart voice upload, chunked",
+        head: head("/model", "multipart/form-data; boundary=b", "chunked", API_KEY),
+        body: [
+          Buffer.from(`${(61 * MiB).toString(16)}\r\n`),
+          Buffer.from(
+            '--b\r\nContent-Disposition: form-data; name="voices"; filename="a.wav"\r\n\r\n',
+          ),
+          ...sixty,
+        ],
+      },
+    ];
+    for (const c of cases) {
+      it(`${c.name}: each answered 503 or 408 in seconds, the server holds at most its budget`, async (t) => {
+        await measured(t, `16 stalled 60 MiB uploads (${c.name})`, async () => {
+          const uploads = Array.from({ length: 16 }, () =>
+            stalledUpload(server.url, c.head, c.body, 120_000),
+          );
+          const answers = await Promise.all(uploads.map((u) => u.answer));
+          for (const u of uploads) u.socket.destroy();
+          const statuses = answers.map((a) => a?.status ?? 0);
+          t.diagnostic(`statuses: ${statuses.sort().join(" ")}`);
+          assert.ok(
+            statuses.every((s) => s === 503 || s === 408),
+            `statuses ${statuses.join(" ")}`,
+          );
+          assert.ok(statuses.includes(408), "no upload was held until it stalled");
+        });
+      });
+    }
+
+    it("16 realtime frames announcing 64 MiB that stop after 60 MiB: each socket closed (1013 or 1008)", async (t) => {
+      await measured(t, "16 stalled 60 MiB realtime frames", async () => {
+        const codes = await Promise.all(
+          Array.from({ length: 16 }, () =>
+            stalledFrame(server.url, API_KEY, 64 * MiB - 1, 60 * MiB, 120_000),
+          ),
+        );
+        t.diagnostic(`close codes: ${codes.sort().join(" ")}`);
+        assert.ok(
+          codes.every((c) => c === 1013 || c === 1008),
+          `close codes ${codes.join(" ")}`,
+        );
       });
     });
   });
