@@ -2,7 +2,7 @@ import { AsyncResource } from "node:async_hooks";
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
-import { WebSocketServer } from "ws";
+import type { WebSocket, WebSocketServer } from "ws";
 import { compatErrorShape } from "./compat/index.js";
 import { isConsoleTraffic } from "./console/traffic.js";
 import type { ServerContext } from "./context.js";
@@ -224,12 +224,26 @@ function statusText(status: number): string {
  * with plain HTTP errors before upgrading, then runs the session.
  * @example server.on("upgrade", createUpgradeHandler(ctx, wss));
  */
-export function createUpgradeHandler(ctx: ServerContext, wss: WebSocketServer) {
-  wss.on("headers", (headers: string[], req: IncomingMessage) => {
-    headers.push(
-      `X-Fish-Model: ${requestedModel(req, ctx.defaultModel).replace(/[^\x20-\x7e]/g, "")}`,
+export function createUpgradeHandler(ctx: ServerContext, sockets: WebSockets) {
+  sockets.configure((wss) =>
+    wss.on("headers", (headers: string[], req: IncomingMessage) => {
+      headers.push(
+        `X-Fish-Model: ${requestedModel(req, ctx.defaultModel).replace(/[^\x20-\x7e]/g, "")}`,
+      );
+    }),
+  );
+  /** Hands the socket to ws once it is loaded (a closed server drops it). */
+  const handleUpgrade = (
+    req: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    opened: (ws: WebSocket) => void,
+  ) => {
+    sockets.get().then(
+      (wss) => wss.handleUpgrade(req, socket, head, opened),
+      () => socket.destroy(),
     );
-  });
+  };
   return (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     socket.on("error", () => socket.destroy());
     const entry = trackRequest(ctx.requestLog, req, undefined, randomBytes(8).toString("hex"));
@@ -249,7 +263,7 @@ export function createUpgradeHandler(ctx: ServerContext, wss: WebSocketServer) {
           params: decodeParams(raw),
           accept: (session) => {
             noteOutcome(101);
-            wss.handleUpgrade(req, socket, head, (ws) => {
+            handleUpgrade(req, socket, head, (ws) => {
               watchFrames(ctx.bodyBudget, ws, socket);
               ctx.log(`WS ${route.path} opened`);
               ws.emit = AsyncResource.bind(ws.emit.bind(ws)) as typeof ws.emit;
@@ -266,7 +280,7 @@ export function createUpgradeHandler(ctx: ServerContext, wss: WebSocketServer) {
       const release = enterConcurrency(ctx, principal);
       socket.once("close", release);
       noteOutcome(101);
-      wss.handleUpgrade(req, socket, head, (ws) => {
+      handleUpgrade(req, socket, head, (ws) => {
         watchFrames(ctx.bodyBudget, ws, socket);
         ctx.log(`WS ${route.path} opened`);
         // The session's events run as part of its log entry, so its charges are counted there.
@@ -286,7 +300,48 @@ export function createUpgradeHandler(ctx: ServerContext, wss: WebSocketServer) {
   }
 }
 
-/** The WebSocket server (no own HTTP listener; upgrades are handed to it). */
-export function createWebSocketServer(maxPayload: number): WebSocketServer {
-  return new WebSocketServer({ noServer: true, maxPayload, perMessageDeflate: false });
+/**
+ * The WebSocket server (no own HTTP listener; upgrades are handed to it), made on the first
+ * upgrade: ws is loaded then, so a one-shot command that only speaks HTTP never loads it.
+ * @example const sockets = new WebSockets(maxPayload); server.on("upgrade", createUpgradeHandler(ctx, sockets));
+ */
+export class WebSockets {
+  private server: WebSocketServer | undefined;
+  private loading: Promise<WebSocketServer> | undefined;
+  private readonly setups: ((wss: WebSocketServer) => void)[] = [];
+  private closed = false;
+
+  constructor(private readonly maxPayload: number) {}
+
+  /** Runs `setup` on the server when it is made. */
+  configure(setup: (wss: WebSocketServer) => void): void {
+    this.setups.push(setup);
+  }
+
+  /** The server, loading ws first on the first call; rejects once closed. */
+  get(): Promise<WebSocketServer> {
+    if (this.closed) return Promise.reject(new Error("The server is shutting down"));
+    this.loading ??= import("ws").then(({ WebSocketServer: Server }) => {
+      const wss = new Server({
+        noServer: true,
+        maxPayload: this.maxPayload,
+        perMessageDeflate: false,
+      });
+      for (const setup of this.setups) setup(wss);
+      this.server = wss;
+      if (this.closed) wss.close();
+      return wss;
+    });
+    return this.loading;
+  }
+
+  /** The open clients (none before the first upgrade). */
+  get clients(): ReadonlySet<WebSocket> {
+    return this.server?.clients ?? new Set();
+  }
+
+  close(): void {
+    this.closed = true;
+    this.server?.close();
+  }
 }

@@ -3,7 +3,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { createRequestHandler, createUpgradeHandler, createWebSocketServer } from "./app.js";
+import { createRequestHandler, createUpgradeHandler, WebSockets } from "./app.js";
 import type { Logger, ServerContext } from "./context.js";
 import type { Engines } from "./engines/types.js";
 import { BodyBudget } from "./http/body-budget.js";
@@ -218,7 +218,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Loc
     },
     createRequestHandler(ctx),
   );
-  const wss = createWebSocketServer(maxBodyBytes);
+  const wss = new WebSockets(maxBodyBytes);
   server.on("upgrade", createUpgradeHandler(ctx, wss));
   server.on("clientError", (error: Error & { code?: string }, socket) => {
     if (socket.writable) {

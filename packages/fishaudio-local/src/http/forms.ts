@@ -1,5 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import busboy from "busboy";
+import type busboy from "busboy";
 import { assertDeclaredLength, tooLarge } from "./body.js";
 import { type BodyWatch, watchBody } from "./body-budget.js";
 import { HttpError } from "./errors.js";
@@ -26,12 +26,14 @@ export interface FieldBag {
  * Parses multipart/form-data with busboy, refusing (413) uploads past `limit` bytes in total.
  * @example const bag = await readMultipart(req, 32 * 1024 * 1024);
  */
-export function readMultipart(req: IncomingMessage, limit: number): Promise<FieldBag> {
+export async function readMultipart(req: IncomingMessage, limit: number): Promise<FieldBag> {
   assertDeclaredLength(req, limit);
+  // Loaded on the first form: a command whose requests are JSON or msgpack never needs it.
+  const { default: parse } = await import("busboy");
   return new Promise((resolve, reject) => {
     let parser: busboy.Busboy;
     try {
-      parser = busboy({
+      parser = parse({
         headers: req.headers,
         limits: { fieldSize: limit, fileSize: limit, parts: 1000 },
         defParamCharset: "utf8",
