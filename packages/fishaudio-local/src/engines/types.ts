@@ -55,6 +55,12 @@ export interface SynthesisOptions {
   signal?: AbortSignal;
   /** Ask the engine for word timings (PcmChunk.words); costs a little latency on flite. */
   timings?: boolean;
+  /**
+   * With `timings`: release each piece's audio as soon as it is ready, and its words once they
+   * are known, on an empty chunk after that audio (timed from where that chunk sits, so words
+   * already heard have negative times). Without it, words come on the audio they start in.
+   */
+  wordsAfterAudio?: boolean;
 }
 
 export interface EncoderOptions {

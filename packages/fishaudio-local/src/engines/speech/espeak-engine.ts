@@ -39,7 +39,13 @@ export class EspeakEngine {
   speak(
     text: string,
     voice: VoiceSpec,
-    settings: { speed?: number; pitchHz?: number; timings?: boolean; whisper?: boolean },
+    settings: {
+      speed?: number;
+      pitchHz?: number;
+      timings?: boolean;
+      wordsAfterAudio?: boolean;
+      whisper?: boolean;
+    },
     signal?: AbortSignal,
     order = 0,
   ): ChunkQueue {
@@ -54,8 +60,12 @@ export class EspeakEngine {
       pitch,
       rate: Math.round(clamp(DEFAULT_WPM * speed, 80, 450)),
       ...(settings.timings ? { timings: true } : {}),
+      ...(settings.timings && settings.wordsAfterAudio ? { wordsAfterAudio: true } : {}),
     };
     let delivered = false;
+    /** Samples pushed so far: words that follow their audio are timed from its end. */
+    let heard = 0;
+    let sampleRate = 22050;
     this.pool.run({
       payload: request,
       ...(signal ? { signal } : {}),
@@ -72,7 +82,22 @@ export class EspeakEngine {
           queue.end();
           return true;
         }
+        if (!("samples" in reply)) {
+          const from = heard / sampleRate;
+          queue.push({
+            samples: new Int16Array(0),
+            sampleRate,
+            words: reply.words.map((w) => ({
+              text: w.text,
+              start: w.start - from,
+              end: w.end - from,
+            })),
+          });
+          return false;
+        }
         delivered = true;
+        heard += reply.samples.length;
+        sampleRate = reply.sampleRate;
         queue.push({
           samples: reply.samples,
           sampleRate: reply.sampleRate,

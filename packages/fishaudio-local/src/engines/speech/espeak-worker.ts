@@ -21,10 +21,16 @@ export interface EspeakRequest {
   rate: number;
   /** Reply with word timings: the piece's audio then arrives in one message, with its words. */
   timings?: boolean;
+  /**
+   * With timings: stream the audio as without them, then send the piece's words (timed from its
+   * start) in a `{ seq, words }` message before `done`.
+   */
+  wordsAfterAudio?: boolean;
 }
 
 export type EspeakReply =
   | { seq: number; samples: Int16Array; sampleRate: number; words?: WordTiming[] }
+  | { seq: number; words: WordTiming[] }
   | { seq: number; done: true }
   | { seq: number; error: string };
 
@@ -68,6 +74,7 @@ try {
       let pendingLength = 0;
       const events: EspeakEvent[] = [];
       let total = 0;
+      const streaming = !req.timings || req.wordsAfterAudio === true;
       const post = (words?: WordTiming[]) => {
         if (pendingLength === 0) return;
         const samples = new Int16Array(pendingLength);
@@ -90,13 +97,20 @@ try {
           pending.push(samples);
           pendingLength += samples.length;
           total += samples.length;
-          // Word ends are known only once espeak has moved past them: with timings, one post.
-          if (!req.timings && pendingLength >= MIN_POST_SAMPLES) post();
+          // Word ends are known only once espeak has moved past them: with timings, one post,
+          // unless the words may follow the audio.
+          if (streaming && pendingLength >= MIN_POST_SAMPLES) post();
         }
         return 0;
       });
       if (Atomics.load(abortFlag, 0) !== req.seq) {
-        post(req.timings ? espeakWordTimings(req.text, events, total / sampleRate) : undefined);
+        const words = req.timings
+          ? espeakWordTimings(req.text, events, total / sampleRate)
+          : undefined;
+        if (streaming) {
+          post();
+          if (words) port.postMessage({ seq: req.seq, words } satisfies EspeakReply);
+        } else post(words);
       }
       port.postMessage({ seq: req.seq, done: true } satisfies EspeakReply);
     } catch (err) {

@@ -18,17 +18,22 @@ const flite = loadFlite(dir, (globalThis as { gc?: () => void }).gc);
 
 /**
  * Replies only while the parent is listening: when it exits mid-synthesis (e.g. the CLI piped into
- * `head`), send() would otherwise raise an unhandled EPIPE and print a stack trace.
+ * `head`), send() would otherwise raise an unhandled EPIPE and print a stack trace. Resolves once
+ * the message is written (or cannot be).
  */
-function reply(message: FliteReply | { ready: true } | { fatal: string }): void {
-  if (!process.connected || !process.send) return;
-  try {
-    process.send(message, undefined, {}, (err) => {
-      if (err && !isChannelGone(err)) console.error(`flite child: ${err.message}`);
-    });
-  } catch (err) {
-    if (!isChannelGone(err)) throw err;
-  }
+function reply(message: FliteReply | { ready: true } | { fatal: string }): Promise<void> {
+  return new Promise((resolve) => {
+    if (!process.connected || !process.send) return resolve();
+    try {
+      process.send(message, undefined, {}, (err) => {
+        if (err && !isChannelGone(err)) console.error(`flite child: ${err.message}`);
+        resolve();
+      });
+    } catch (err) {
+      if (!isChannelGone(err)) console.error(`flite child: ${(err as Error).message}`);
+      resolve();
+    }
+  });
 }
 
 /** The errors that only mean the parent has gone away. */
@@ -44,7 +49,8 @@ process.on("error", (err) => {
 
 let queue = Promise.resolve();
 process.on("message", (msg: FliteRequest) => {
-  queue = queue.then(async () => reply(await flite.synthesize(msg)));
+  // The word pass runs WebAssembly synchronously: audio sent ahead of it must be written first.
+  queue = queue.then(async () => void reply(await flite.synthesize(msg, reply)));
 });
 process.on("disconnect", () => {
   rmSync(dir, { recursive: true, force: true });

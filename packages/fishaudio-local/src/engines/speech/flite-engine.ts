@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { PcmChunk, WordTiming } from "../types.js";
 import { HelperPool } from "../workers/helper-pool.js";
 import { forkHelpers, workerHelpers } from "../workers/helpers.js";
 import { siblingScript } from "../workers/script-url.js";
@@ -84,7 +85,7 @@ export class FliteEngine {
   speak(
     text: string,
     voice: VoiceSpec,
-    settings: { speed?: number; pitchHz?: number; timings?: boolean },
+    settings: { speed?: number; pitchHz?: number; timings?: boolean; wordsAfterAudio?: boolean },
     signal?: AbortSignal,
     order = 0,
   ): ChunkQueue {
@@ -104,7 +105,18 @@ export class FliteEngine {
       durationStretch: shift / speed,
       ...(target !== undefined && voice.pitchControl === "native" ? { f0Mean: target } : {}),
       ...(settings.timings ? { timings: true } : {}),
+      ...(settings.timings && settings.wordsAfterAudio ? { wordsAfterAudio: true } : {}),
     };
+    const sampleRate = (rate: number) => Math.round(rate * shift);
+    // Played `shift` times faster than flite spoke it; `from`: seconds of audio already pushed.
+    const played = (words: WordTiming[], from = 0) =>
+      words.map((w) => ({
+        text: w.text,
+        start: w.start / shift - from,
+        end: w.end / shift - from,
+      }));
+    /** The audio already pushed ahead of its words: a retry after a crash must not repeat it. */
+    let early: PcmChunk | undefined;
     this.pool.run({
       payload: request,
       ...(signal ? { signal } : {}),
@@ -112,24 +124,31 @@ export class FliteEngine {
       onMessage: (message) => {
         const reply = message as FliteReply;
         if (reply.id !== request.id) return false;
-        if ("error" in reply) queue.fail(new Error(`flite failed: ${reply.error}`));
-        else {
+        if ("error" in reply) {
+          queue.fail(new Error(`flite failed: ${reply.error}`));
+          return true;
+        }
+        if (!("samples" in reply)) {
+          // The words of the audio pushed earlier, on an empty chunk right after it.
+          const rate = early?.sampleRate ?? 16000;
+          const heard = early ? early.samples.length / rate : 0;
           queue.push({
-            samples: reply.samples,
-            sampleRate: Math.round(reply.sampleRate * shift),
-            // Played `shift` times faster than flite spoke it.
-            ...(reply.words
-              ? {
-                  words: reply.words.map((w) => ({
-                    text: w.text,
-                    start: w.start / shift,
-                    end: w.end / shift,
-                  })),
-                }
-              : {}),
+            samples: new Int16Array(0),
+            sampleRate: rate,
+            words: played(reply.words, heard),
           });
           queue.end();
+          return true;
         }
+        const pcm: PcmChunk = { samples: reply.samples, sampleRate: sampleRate(reply.sampleRate) };
+        if (reply.words) pcm.words = played(reply.words);
+        if (reply.wordsFollow) {
+          if (!early) queue.push(pcm);
+          early = pcm;
+          return false;
+        }
+        queue.push(pcm);
+        queue.end();
         return true;
       },
       onError: (error) => queue.fail(error),

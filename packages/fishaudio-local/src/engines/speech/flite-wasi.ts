@@ -21,10 +21,23 @@ export interface FliteRequest {
   f0Mean?: number;
   /** Reply with word timings (seconds of the returned audio, before any resampling). */
   timings?: boolean;
+  /**
+   * With timings: reply with the audio first (`wordsFollow`), then run the per-word pass and
+   * reply with the words, so the audio need not wait for it.
+   */
+  wordsAfterAudio?: boolean;
 }
 
 export type FliteReply =
-  | { id: number; samples: Int16Array; sampleRate: number; words?: WordTiming[] }
+  | {
+      id: number;
+      samples: Int16Array;
+      sampleRate: number;
+      words?: WordTiming[];
+      /** The words come in a later `{ id, words }` reply. */
+      wordsFollow?: true;
+    }
+  | { id: number; words: WordTiming[] }
   | { id: number; error: string };
 
 /** The WebAssembly global (its types live in the DOM lib, which this package does not load). */
@@ -51,7 +64,12 @@ export function silenceWasiWarning(): void {
 export interface FliteRunner {
   /** Settles once the WebAssembly is compiled. */
   ready: Promise<void>;
-  synthesize(req: FliteRequest): Promise<FliteReply>;
+  /**
+   * Speaks `req`; resolves to its last reply. With `wordsAfterAudio`, the audio goes out through
+   * `early` first (awaited: the host resolves it once the message is on its way), then the words
+   * are timed.
+   */
+  synthesize(req: FliteRequest, early?: (reply: FliteReply) => Promise<void>): Promise<FliteReply>;
 }
 
 /**
@@ -111,7 +129,10 @@ export function loadFlite(dir: string, gc: (() => void) | undefined): FliteRunne
     return fliteWordTimings(words, parseSegmentEnds(segmentEnds), groups);
   }
 
-  async function synthesize(req: FliteRequest): Promise<FliteReply> {
+  async function synthesize(
+    req: FliteRequest,
+    early?: (reply: FliteReply) => Promise<void>,
+  ): Promise<FliteReply> {
     const args = ["-voice", req.voice];
     args.push("--setf", `duration_stretch=${req.durationStretch.toFixed(3)}`);
     if (req.f0Mean !== undefined)
@@ -122,19 +143,25 @@ export function loadFlite(dir: string, gc: (() => void) | undefined): FliteRunne
     if (code !== 0) return { id: req.id, error: `flite exited with status ${code}` };
     const wav = parseWav(readFileSync(join(dir, "out.wav")));
     if (!req.timings) return { id: req.id, samples: wav.samples, sampleRate: wav.sampleRate };
+    const segments = readFileSync(join(dir, "segments.txt"), "utf8");
+    if (req.wordsAfterAudio && early) {
+      const audio = { id: req.id, samples: wav.samples, sampleRate: wav.sampleRate };
+      await early({ ...audio, wordsFollow: true });
+      return { id: req.id, words: await wordTimings(req.text, segments) };
+    }
     return {
       id: req.id,
       samples: wav.samples,
       sampleRate: wav.sampleRate,
-      words: await wordTimings(req.text, readFileSync(join(dir, "segments.txt"), "utf8")),
+      words: await wordTimings(req.text, segments),
     };
   }
 
   return {
     ready: modulePromise.then(() => undefined),
-    async synthesize(req) {
+    async synthesize(req, early) {
       try {
-        return await synthesize(req);
+        return await synthesize(req, early);
       } catch (err) {
         return { id: req.id, error: err instanceof Error ? err.message : String(err) };
       }

@@ -13,7 +13,7 @@
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { parentPort, workerData } from "node:worker_threads";
-import { type FliteRequest, loadFlite, silenceWasiWarning } from "./flite-wasi.js";
+import { type FliteReply, type FliteRequest, loadFlite, silenceWasiWarning } from "./flite-wasi.js";
 
 /** What the engine hands the worker. */
 export interface FliteWorkerData {
@@ -34,7 +34,9 @@ const flite = loadFlite((workerData as FliteWorkerData).dir, gc);
 let queue = Promise.resolve();
 port.on("message", (msg: FliteRequest | { close: true }) => {
   if ("close" in msg) process.exit(0);
-  queue = queue.then(async () => port.postMessage(await flite.synthesize(msg)));
+  // postMessage hands the message over at once: audio sent ahead of the word pass needs no wait.
+  const early = async (reply: FliteReply) => port.postMessage(reply);
+  queue = queue.then(async () => port.postMessage(await flite.synthesize(msg, early)));
 });
 flite.ready.then(
   () => port.postMessage({ ready: true }),

@@ -8,7 +8,13 @@ export interface PieceSpeaker {
   speak(
     text: string,
     voice: VoiceSpec,
-    settings: { speed?: number; pitchHz?: number; timings?: boolean; whisper?: boolean },
+    settings: {
+      speed?: number;
+      pitchHz?: number;
+      timings?: boolean;
+      wordsAfterAudio?: boolean;
+      whisper?: boolean;
+    },
     signal?: AbortSignal,
     /** The piece's index within its text: the engine's queue runs lower indexes first. */
     order?: number,
@@ -52,6 +58,7 @@ export async function* speakText(
     ...(options.voice.speed !== undefined ? { speed: options.voice.speed } : {}),
     ...(options.voice.pitchHz !== undefined ? { pitchHz: options.voice.pitchHz } : {}),
     ...(options.timings ? { timings: true } : {}),
+    ...(options.timings && options.wordsAfterAudio ? { wordsAfterAudio: true } : {}),
     ...(options.voice.whisper ? { whisper: true } : {}),
   };
   const inFlight: ChunkQueue[] = [];
@@ -69,6 +76,12 @@ export async function* speakText(
       const queue = inFlight.shift()!;
       fill();
       for await (const chunk of queue) {
+        // Words released after their audio (wordsAfterAudio): passed on as they are.
+        if (chunk.samples.length === 0) {
+          if (local.signal.aborted) return;
+          if (chunk.words?.length) yield chunk;
+          continue;
+        }
         let offset = 0;
         while (offset < chunk.samples.length) {
           if (local.signal.aborted) return;

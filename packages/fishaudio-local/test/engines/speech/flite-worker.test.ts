@@ -28,6 +28,34 @@ describe("flite in a worker thread (one-shot commands)", () => {
     assert.ok(thread.equals(child), "the same PCM from the thread and the child");
   });
 
+  it("sends a sentence's audio, then its words, as the child does", async () => {
+    const text = "Hello from Fish Audio.";
+    const chunksFrom = async (options: { thread: boolean; tierUp?: boolean }) => {
+      const flite = new FliteEngine({ processes: 1, ...options });
+      try {
+        const chunks = [];
+        const settings = { timings: true, wordsAfterAudio: true };
+        for await (const chunk of flite.speak(text, voice, settings)) chunks.push(chunk);
+        return chunks;
+      } finally {
+        await flite.close();
+      }
+    };
+    const thread = await chunksFrom({ thread: true });
+    const child = await chunksFrom({ thread: false, tierUp: false });
+    assert.equal(thread.length, 2);
+    assert.ok(thread[0]!.samples.length > 16_000 && thread[0]!.words === undefined);
+    assert.equal(thread[1]!.samples.length, 0);
+    assert.deepEqual(
+      thread[1]!.words!.map((w) => w.text),
+      ["Hello", "from", "Fish", "Audio"],
+    );
+    // Timed from the end of the audio: the first word starts about a sentence earlier.
+    const seconds = thread[0]!.samples.length / thread[0]!.sampleRate;
+    assert.ok(thread[1]!.words![0]!.start < 0 && thread[1]!.words![0]!.start > -seconds);
+    assert.deepEqual(thread, child);
+  });
+
   it("speaks more sentences than it keeps a worker for, and removes its scratch files", async () => {
     const flite = new FliteEngine({ processes: 1, thread: true, recycleAfter: 2 });
     const seconds: number[] = [];

@@ -100,28 +100,36 @@ describe("engine word timings against the audio", () => {
     await engines.close();
   });
 
-  /** Speaks with timings; returns the PCM and the words on the audio's own clock. */
-  async function speakTimed(text: string, engineVoiceId: string) {
+  /** Speaks with timings; returns the PCM, the words on the audio's own clock, and the chunks. */
+  async function speakTimed(text: string, engineVoiceId: string, wordsAfterAudio = false) {
     const chunks = [];
     const words: WordTiming[] = [];
     let at = 0;
     for await (const chunk of engines.synthesize(text, {
       voice: { engineVoiceId },
       timings: true,
+      ...(wordsAfterAudio ? { wordsAfterAudio: true } : {}),
     })) {
       for (const w of chunk.words ?? []) words.push({ ...w, start: at + w.start, end: at + w.end });
       at += chunk.samples.length / chunk.sampleRate;
       chunks.push(chunk);
     }
-    return { pcm: joinPcm(chunks), words };
+    return { pcm: joinPcm(chunks.filter((c) => c.samples.length > 0)), words, chunks };
   }
 
   // Words that start with a vowel, nasal or liquid: their onset is the first energy, with no
   // silent stop closure or faint fricative in front of it.
   const TEXT = "Apple. Mango. Orange. Lemon. Melon.";
-  for (const voice of ["flite-rms", "flite-slt", "flite-kal16", "espeak-de", "espeak-fr"]) {
-    it(`${voice}: each word starts within 50 ms of the audio's energy onset`, async () => {
-      const { pcm, words } = await speakTimed(TEXT, voice);
+  const cases = ["flite-rms", "flite-slt", "flite-kal16", "espeak-de", "espeak-fr"].flatMap(
+    (voice) => [
+      { voice, wordsAfterAudio: false },
+      { voice, wordsAfterAudio: true },
+    ],
+  );
+  for (const { voice, wordsAfterAudio } of cases) {
+    const mode = wordsAfterAudio ? " (words after their audio)" : "";
+    it(`${voice}${mode}: each word starts within 50 ms of the audio's energy onset`, async () => {
+      const { pcm, words } = await speakTimed(TEXT, voice, wordsAfterAudio);
       assert.deepEqual(
         words.map((w) => w.text),
         ["Apple", "Mango", "Orange", "Lemon", "Melon"],
@@ -138,6 +146,38 @@ describe("engine word timings against the audio", () => {
         previousEnd = word.end;
       }
       assert.ok(previousEnd <= pcm.samples.length / pcm.sampleRate + 0.01);
+    });
+  }
+
+  for (const voice of ["flite-rms", "espeak-en"]) {
+    it(`${voice}: words after their audio are the same words at the same times, after all of a piece's audio`, async () => {
+      const text = "Hello there, how are you? Fine, thanks.";
+      const together = await speakTimed(text, voice);
+      const after = await speakTimed(text, voice, true);
+      // espeak-ng's output varies by a few samples from one call to the next; flite's does not.
+      const slack = voice.startsWith("espeak") ? 0.005 : 1e-6;
+      if (slack < 0.001) assert.deepEqual(after.pcm.samples, together.pcm.samples);
+      const seconds = (pcm: { samples: Int16Array; sampleRate: number }) =>
+        pcm.samples.length / pcm.sampleRate;
+      assert.ok(Math.abs(seconds(after.pcm) - seconds(together.pcm)) <= slack);
+      assert.deepEqual(
+        after.words.map((w) => w.text),
+        together.words.map((w) => w.text),
+      );
+      for (const [i, w] of after.words.entries()) {
+        assert.ok(Math.abs(w.start - together.words[i]!.start) <= slack, JSON.stringify(w));
+        assert.ok(Math.abs(w.end - together.words[i]!.end) <= slack, JSON.stringify(w));
+      }
+      // Audio chunks carry no words; each piece's words come on one empty chunk after its audio.
+      assert.ok(after.chunks[0]!.samples.length > 0 && !after.chunks[0]!.words);
+      const wordChunks = after.chunks.filter((c) => c.words);
+      assert.equal(wordChunks.length, 2);
+      for (const c of wordChunks) assert.equal(c.samples.length, 0);
+      assert.equal(after.chunks.at(-1), wordChunks[1]);
+      assert.deepEqual(
+        wordChunks[0]!.words!.map((w) => w.text),
+        ["Hello", "there", "how", "are", "you"],
+      );
     });
   }
 
