@@ -10,6 +10,8 @@ import type { SpeakerPlan } from "./voice-plan.js";
 export interface SpeakOptions {
   /** Ask the engines for word timings (PcmChunk.words, timed from each chunk's first sample). */
   timings?: boolean;
+  /** With timings: audio need not wait for its words (SynthesisOptions.wordsAfterAudio). */
+  wordsAfterAudio?: boolean;
 }
 
 /** flite has no whisper voice: a whisper cue makes its speech this much quieter instead. */
@@ -50,7 +52,12 @@ export async function* speak(
         };
       }
       const { voice, gainDb } = deliver(engines, settings, part.delivery);
-      const synthesis = { voice, signal, ...(options.timings ? { timings: true } : {}) };
+      const synthesis = {
+        voice,
+        signal,
+        ...(options.timings ? { timings: true } : {}),
+        ...(options.timings && options.wordsAfterAudio ? { wordsAfterAudio: true } : {}),
+      };
       for await (const chunk of engines.synthesize(part.text, synthesis)) {
         if (signal.aborted) return;
         sampleRate = chunk.sampleRate;

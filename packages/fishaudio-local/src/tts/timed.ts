@@ -20,7 +20,10 @@ export interface TimedPcm {
   content: string;
   /** Seconds of audio before the chunk's first sample. */
   offset: number;
-  /** Words that start in `pcm`, timed in seconds from the start of the chunk. */
+  /**
+   * Words that start in `pcm`, timed in seconds from the start of the chunk. With
+   * `wordsAfterAudio`, words may instead come after their audio, on a piece with empty `pcm`.
+   */
   words: WordTiming[];
 }
 
@@ -63,7 +66,11 @@ export async function* speakTimed(
   speakers: SpeakerPlan[],
   text: string,
   signal: AbortSignal,
-  options: { chunkLength?: number } = {},
+  options: {
+    chunkLength?: number;
+    /** Let audio go out before its words are known; they follow on a piece without audio. */
+    wordsAfterAudio?: boolean;
+  } = {},
 ): AsyncGenerator<TimedPcm> {
   let offset = 0;
   let seq = 0;
@@ -72,7 +79,11 @@ export async function* speakTimed(
     const plan = speakers[chunk.speaker % speakers.length]!;
     const content = stripCues(chunk.text.replace(/<\|speaker:\d+\|>/g, " "));
     let elapsed = 0;
-    for await (const pcm of speak(engines, [plan], chunk.text, signal, { timings: true })) {
+    const speaking = speak(engines, [plan], chunk.text, signal, {
+      timings: true,
+      ...(options.wordsAfterAudio ? { wordsAfterAudio: true } : {}),
+    });
+    for await (const pcm of speaking) {
       const words = (pcm.words ?? []).map((w) => ({
         text: w.text,
         start: elapsed + w.start,
@@ -122,4 +133,14 @@ export async function renderTimed(
 export const timedSpeech: SpeechSource<TimedPcm> = (engines, job, signal) =>
   speakTimed(engines, job.speakers, job.params.text, signal, {
     chunkLength: job.params.chunkLength,
+  });
+
+/**
+ * The job's speech, each piece's audio as soon as it is ready and the words after it, on pieces
+ * without audio (for outputs that can send words later than their audio).
+ */
+export const audioFirstTimedSpeech: SpeechSource<TimedPcm> = (engines, job, signal) =>
+  speakTimed(engines, job.speakers, job.params.text, signal, {
+    chunkLength: job.params.chunkLength,
+    wordsAfterAudio: true,
   });

@@ -33,6 +33,11 @@ export class FakeEngines implements Engines {
   closed = false;
   /** When set, every sentence after the first waits for this promise before it is produced. */
   gate: Promise<void> | undefined;
+  /**
+   * When set, with `wordsAfterAudio`, each sentence's words wait for this promise after its
+   * audio (standing for an engine's word pass), then follow on an empty chunk.
+   */
+  wordsGate: Promise<void> | undefined;
 
   private readonly list: EngineVoice[] = [
     fakeVoice("fake-low", "Fake Low (English, male)", ["en"], "male", 100),
@@ -67,13 +72,24 @@ export class FakeEngines implements Engines {
       const rate = text.includes("ENCODER-FAIL") ? ENCODER_FAIL_RATE : FAKE_RATE;
       const pcm = tone(options.voice.pitchHz ?? voice.pitchHz, 0.1 * words.length, rate);
       // With timings, 0.1 s per word, as the tone is built.
-      if (options.timings) {
-        pcm.words = words.map((w, j) => ({
-          text: w.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, ""),
-          start: 0.1 * j,
-          end: 0.1 * (j + 1),
-        }));
+      const timed = words.map((w, j) => ({
+        text: w.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, ""),
+        start: 0.1 * j,
+        end: 0.1 * (j + 1),
+      }));
+      if (options.timings && options.wordsAfterAudio && this.wordsGate) {
+        yield pcm;
+        await this.wordsGate;
+        // Timed from the empty chunk's place, right after the sentence's audio.
+        const heard = pcm.samples.length / pcm.sampleRate;
+        yield {
+          samples: new Int16Array(0),
+          sampleRate: pcm.sampleRate,
+          words: timed.map((w) => ({ ...w, start: w.start - heard, end: w.end - heard })),
+        };
+        continue;
       }
+      if (options.timings) pcm.words = timed;
       yield pcm;
     }
   }

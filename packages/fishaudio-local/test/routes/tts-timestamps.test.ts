@@ -82,6 +82,65 @@ describe("POST /v1/tts/stream/with-timestamp", () => {
     assert.equal(last.alignment!.audio_duration, 0.5);
   });
 
+  it("sends a piece's audio before the engine has timed its words, and every chunk's words after", async () => {
+    let release!: () => void;
+    t.engines.wordsGate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    try {
+      const res = await t.call(
+        "POST",
+        "/v1/tts/stream/with-timestamp",
+        msgpack({
+          text: "<|speaker:0|>Hello there.<|speaker:1|>How are you?",
+          reference_id: ["fake-low", "fake-high"],
+          format: "pcm",
+        }),
+      );
+      assert.equal(res.status, 200);
+      const reader = res.body!.getReader();
+      const decoder = new TextDecoder();
+      let text = "";
+      // Read until the first whole event: the words of its piece are still held by the engine.
+      while (!text.includes("\n\n")) {
+        const { done, value } = await reader.read();
+        assert.ok(!done, "the stream ended before its first event");
+        text += decoder.decode(value, { stream: true });
+      }
+      const [first] = parseSse(text.slice(0, text.indexOf("\n\n")));
+      assert.equal(first!.chunk_seq, 0);
+      assert.equal(Buffer.from(first!.audio_base64, "base64").length, 2 * Math.round(0.2 * 16000));
+      assert.deepEqual(first!.alignment?.segments ?? [], []);
+      release();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        text += decoder.decode(value, { stream: true });
+      }
+      const events = parseSse(text);
+      assert.deepEqual(words(events), [
+        { text: "Hello", start: 0, end: 0.1 },
+        { text: "there", start: 0.1, end: 0.2 },
+        { text: "How", start: 0.2, end: 0.3 },
+        { text: "are", start: 0.3, end: 0.4 },
+        { text: "you", start: 0.4, end: 0.5 },
+      ]);
+      // Each chunk's words come after all its audio, in an event of their own chunk.
+      for (const seq of [0, 1]) {
+        const ofChunk = events.filter((e) => e.chunk_seq === seq);
+        const lastAudio = ofChunk.map((e) => e.audio_base64 !== "").lastIndexOf(true);
+        const firstWords = ofChunk.findIndex((e) => (e.alignment?.segments.length ?? 0) > 0);
+        assert.ok(firstWords > lastAudio, JSON.stringify(ofChunk.map((e) => e.alignment)));
+        assert.equal(ofChunk.at(-1)!.alignment!.audio_duration, seq === 0 ? 0.2 : 0.3);
+      }
+      const audio = Buffer.concat(events.map((e) => Buffer.from(e.audio_base64, "base64")));
+      assert.equal(audio.length, 2 * Math.round(0.2 * 16000) + 2 * Math.round(0.3 * 16000));
+    } finally {
+      t.engines.wordsGate = undefined;
+      release();
+    }
+  });
+
   it("replaces, never appends: each snapshot of a chunk holds all its words so far", async () => {
     const res = await t.call(
       "POST",

@@ -3,7 +3,7 @@ import { HttpError } from "../../http/errors.js";
 import { writeWithBackpressure } from "../../http/write.js";
 import type { Encoded } from "../encode.js";
 import type { TtsOutput } from "../pipeline.js";
-import { type TimedPcm, timedSpeech } from "../timed.js";
+import { audioFirstTimedSpeech, type TimedPcm } from "../timed.js";
 
 /** One SSE `message` payload, as the published schema names its fields. */
 interface TimestampEvent {
@@ -24,50 +24,63 @@ function ms(seconds: number): number {
 }
 
 /**
- * Turns encoded timed pieces into events: audio bytes as they are encoded, and for each text
- * chunk the cumulative word snapshot whenever it grew, plus a final one (with the chunk's full
- * duration) on the chunk's last event. An event waits for the next piece so that it knows
- * whether it is its chunk's last.
+ * Turns encoded timed pieces into events as they come: audio bytes as soon as they are encoded,
+ * the chunk's cumulative word snapshot whenever it grew, and, once a chunk is over, a last
+ * snapshot (with the chunk's full duration) if audio came after the one sent before. Nothing is
+ * held back, so a piece's audio never waits for its words or for the next piece.
  */
 class EventBuilder {
   #words: WordTiming[] = [];
   #duration = 0;
-  #dirty = false;
-  #pending: Encoded<TimedPcm> | undefined;
+  /** The snapshot last sent for the current chunk, to tell whether the chunk needs another. */
+  #sent: { words: number; duration: number } | undefined;
+  #last: TimedPcm | undefined;
 
-  /** Adds a piece; returns the event that is now complete, if any. */
-  add(encoded: Encoded<TimedPcm>): TimestampEvent | undefined {
+  /** Adds a piece; returns the events it completes (in order). */
+  add(encoded: Encoded<TimedPcm>): TimestampEvent[] {
     const timed = encoded.piece;
-    const done =
-      this.#pending && this.#pending.piece.seq !== timed.seq ? this.#flush(true) : undefined;
-    const earlier = this.#pending ? this.#flush(false) : undefined;
-    if (timed.words.length) {
-      this.#words.push(...timed.words);
-      this.#dirty = true;
+    const events: TimestampEvent[] = [];
+    if (this.#last && this.#last.seq !== timed.seq) {
+      const closing = this.#close();
+      if (closing) events.push(closing);
     }
+    this.#words.push(...timed.words);
     this.#duration += timed.pcm.samples.length / timed.pcm.sampleRate;
-    this.#pending = encoded;
-    return done ?? earlier;
+    this.#last = timed;
+    const grew = timed.words.length > 0;
+    if (encoded.bytes.byteLength || grew) events.push(this.#event(encoded.bytes, grew));
+    return events;
   }
 
-  /** The last event, with the encoder's trailing bytes. */
-  finish(tail: () => Uint8Array): TimestampEvent | undefined {
-    if (!this.#pending) return undefined;
-    const last = this.#pending;
-    const end = tail();
-    this.#pending = {
-      piece: last.piece,
-      bytes: last.bytes.byteLength ? Buffer.concat([last.bytes, end]) : end,
-    };
-    return this.#flush(true);
+  /** The last events: the encoder's trailing bytes and the last chunk's final snapshot. */
+  finish(tail: Uint8Array): TimestampEvent[] {
+    if (!this.#last) return [];
+    if (tail.byteLength) return [this.#event(tail, this.#stale())];
+    const closing = this.#close();
+    return closing ? [closing] : [];
   }
 
-  #flush(chunkDone: boolean): TimestampEvent | undefined {
-    const { piece: timed, bytes } = this.#pending!;
-    this.#pending = undefined;
-    const withAlignment = this.#dirty || chunkDone;
-    if (!bytes.byteLength && !withAlignment) return undefined;
-    const event: TimestampEvent = {
+  /** The current chunk's final snapshot, if the last one sent is out of date; starts a new chunk. */
+  #close(): TimestampEvent | undefined {
+    const event = this.#stale() ? this.#event(new Uint8Array(0), true) : undefined;
+    this.#words = [];
+    this.#duration = 0;
+    this.#sent = undefined;
+    return event;
+  }
+
+  #stale(): boolean {
+    return (
+      this.#sent === undefined ||
+      this.#sent.words !== this.#words.length ||
+      ms(this.#sent.duration) !== ms(this.#duration)
+    );
+  }
+
+  #event(bytes: Uint8Array, withAlignment: boolean): TimestampEvent {
+    const timed = this.#last!;
+    if (withAlignment) this.#sent = { words: this.#words.length, duration: this.#duration };
+    return {
       audio_base64: Buffer.from(bytes).toString("base64"),
       content: timed.content,
       alignment: withAlignment
@@ -83,12 +96,6 @@ class EventBuilder {
       chunk_seq: timed.seq,
       chunk_audio_offset_sec: ms(timed.offset),
     };
-    this.#dirty = false;
-    if (chunkDone) {
-      this.#words = [];
-      this.#duration = 0;
-    }
-    return event;
   }
 }
 
@@ -98,7 +105,9 @@ class EventBuilder {
  */
 export const timestampEvents: TtsOutput<TimedPcm> = {
   name: "tts with timestamps",
-  source: timedSpeech,
+  // The schema lets a chunk's alignment follow its audio (a later snapshot replaces an earlier
+  // one), so audio goes out before the engines have timed its words.
+  source: audioFirstTimedSpeech,
   accept(job) {
     if (job.speakers.some((s) => s.benchmark)) {
       throw new HttpError(
@@ -115,20 +124,18 @@ export const timestampEvents: TtsOutput<TimedPcm> = {
       "X-Accel-Buffering": "no",
       "X-Fish-Model": job.model,
     });
-    if (speech.first) {
-      const event = builder.add(speech.first);
-      if (event) await writeWithBackpressure(res, sse(event));
-      // The first event waits for the next piece (see EventBuilder): get the head out at once.
-      res.flushHeaders();
-    }
+    const send = async (events: TimestampEvent[]) => {
+      for (const event of events) await writeWithBackpressure(res, sse(event));
+    };
+    if (speech.first) await send(builder.add(speech.first));
+    // The head goes out now even when the first piece made no event.
+    if (!res.headersSent) res.flushHeaders();
     for await (const encoded of speech.rest) {
       if (signal.aborted) break;
-      const event = builder.add(encoded);
-      if (event) await writeWithBackpressure(res, sse(event));
+      await send(builder.add(encoded));
     }
     if (signal.aborted) return;
-    const last = builder.finish(() => speech.end());
-    if (last) await writeWithBackpressure(res, sse(last));
+    await send(builder.finish(speech.end()));
     res.end();
   },
 };
