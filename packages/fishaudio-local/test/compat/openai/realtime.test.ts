@@ -640,3 +640,74 @@ describe("OpenAI Realtime over plain local HTTP (the README's createConnection o
     rt.close();
   });
 });
+
+describe("OpenAI Realtime credit and rate limits", () => {
+  it("a response the balance no longer covers is an insufficient_credit error and a failed response.done, charged nothing", async () => {
+    const t = await startTestServer();
+    const hop = await startTlsHop(t.server.url);
+    try {
+      const { userId, apiKey } = t.server.createUser({ credits: 5 });
+      const client = new OpenAI({ baseURL: `${hop.url}/compat/v1`, apiKey });
+      const s = new Session(
+        sdk(new OpenAIRealtimeWS({ model: "tts-1", options: { ca: hop.ca } }, client)),
+      );
+      await s.type("session.created");
+      s.send(say("Paid for."));
+      s.send({ type: "response.create" });
+      assert.equal((await s.type("response.done")).response.status, "completed");
+      t.server.setCredits(userId, 0);
+      const from = s.events.length;
+      s.send(say("Not paid for."));
+      s.send({ type: "response.create" });
+      const done = await s.type("response.done", from);
+      assert.equal(done.response.status, "failed");
+      const error = await s.type("error", from);
+      assert.equal(error.error.code, "insufficient_credit");
+      assert.equal(audioOf(s.events.slice(from)).length, 0);
+      assert.equal(t.server.usage(userId).length, 1);
+      s.rt.close();
+    } finally {
+      await hop.close();
+      await t.close();
+    }
+  });
+
+  it("a key over its rate limit is refused at the handshake: 429 with Retry-After, OpenAI-shaped", async () => {
+    const t = await startTestServer({ rateLimit: { requests: 1, windowMs: 60_000 } });
+    try {
+      const ws = t.server.url.replace(/^http/, "ws");
+      const key = t.server.apiKey;
+      const first = new WebSocket(`${ws}/compat/v1/realtime?model=tts-1&api_key=${key}`);
+      await new Promise((resolve, reject) => {
+        first.once("message", resolve);
+        first.once("error", reject);
+      });
+      const second = new WebSocket(`${ws}/compat/v1/realtime?model=tts-1&api_key=${key}`);
+      const refused = await new Promise<{ status: number; retry: unknown; body: Obj }>(
+        (resolve, reject) => {
+          second.on("unexpected-response", (_req, res) => {
+            let body = "";
+            res.on("data", (c: Buffer) => {
+              body += c.toString();
+            });
+            res.on("end", () =>
+              resolve({
+                status: res.statusCode ?? 0,
+                retry: res.headers["retry-after"],
+                body: JSON.parse(body),
+              }),
+            );
+          });
+          second.on("open", () => reject(new Error("upgraded")));
+          second.on("error", () => undefined);
+        },
+      );
+      assert.equal(refused.status, 429);
+      assert.match(String(refused.retry), /^\d+$/);
+      assert.equal(refused.body.error.code, 429);
+      first.close();
+    } finally {
+      await t.close();
+    }
+  });
+});
