@@ -1,62 +1,81 @@
 /**
  * Request validation against the published schema (openapi.generated.ts) with Ajv, after the
  * local server's documented leniencies (leniency.ts). A failure is a 422 whose message names the
- * field and says what it must be.
+ * field and says what it must be. The TTS request's validator is precompiled
+ * (precompiled.generated.ts, standalone Ajv code): a one-shot `tts --local` command then loads
+ * and compiles no Ajv at all; every other schema is compiled on first use.
  */
-import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
+import { createRequire } from "node:module";
+import type { Ajv2020, ErrorObject, ValidateFunction } from "ajv/dist/2020.js";
 import { HttpError } from "../http/errors.js";
 import { fileField } from "../http/fields.js";
 import type { FieldBag } from "../http/forms.js";
 import { LENIENT_MESSAGES, lenientSchemas } from "./leniency.js";
-import type { JsonSchema } from "./types.js";
+import { PRECOMPILED } from "./precompiled.generated.js";
+import type { JsonSchema, OpenApiSubset } from "./types.js";
 
-const DOCUMENT = lenientSchemas();
+const require = createRequire(import.meta.url);
+let document: OpenApiSubset | undefined;
+/** The schemas with the leniencies applied, made on first use. */
+const DOCUMENT = (): OpenApiSubset => {
+  document ??= lenientSchemas();
+  return document;
+};
 
-function createAjv(coerceTypes: boolean): Ajv2020 {
+/** The two ways a value is checked: bodies keep their types, query strings are coerced. */
+export type ValidatorKind = "strict" | "coercing";
+
+/**
+ * An Ajv instance with the server's schema document and options (also what precompiles
+ * precompiled.generated.ts, see test/schema/precompiled.test.ts).
+ * @example const validate = createAjv("strict").compile({ $ref: "openapi#/components/schemas/TTSRequest" });
+ */
+export function createAjv(kind: ValidatorKind, options: { source?: boolean } = {}): Ajv2020 {
+  // Loaded on first use: a TTS request is checked by precompiled code and never needs Ajv.
+  const { Ajv2020: Ajv, _ } = require("ajv/dist/2020.js") as typeof import("ajv/dist/2020.js");
   // verbose: errors carry their schema, so a range error can name both ends of the range.
   // validateSchema: false because checking the document against the JSON Schema meta-schema costs
   // 0.3-0.5 s of every start (a one-shot CLI command is about 1 s); a test checks it once instead.
-  const ajv = new Ajv2020({
+  const ajv = new Ajv({
     allErrors: false,
     strict: false,
     verbose: true,
-    coerceTypes,
+    coerceTypes: kind === "coercing",
     validateSchema: false,
+    ...(options.source ? { code: { source: true, esm: true } } : {}),
   });
   // Bytes arrive as msgpack bin, a file part, or base64 text in JSON: the body decoders turn
   // each into a Uint8Array first (http/fields.ts), so the schema's binary strings are bytes here.
   ajv.addKeyword({
     keyword: "bytes",
     schemaType: "boolean",
-    validate: (_: boolean, data: unknown) => data instanceof Uint8Array,
-    errors: false,
+    code: (cxt) => cxt.fail(_`!(${cxt.data} instanceof Uint8Array)`),
   });
   ajv.addFormat("date-time", /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/i);
-  ajv.addSchema(DOCUMENT as unknown as JsonSchema, "openapi");
+  ajv.addSchema(DOCUMENT() as unknown as JsonSchema, "openapi");
   return ajv;
 }
 
-/** Bodies keep their types: a string where a number belongs is an error, as in the cloud. */
-const ajv = createAjv(false);
-/** Query strings are text: "10" is an integer there. Made on first use (a TTS call needs none). */
-let coercingAjv: Ajv2020 | undefined;
-const coercing = (): Ajv2020 => {
-  coercingAjv ??= createAjv(true);
-  return coercingAjv;
-};
+const engines = new Map<ValidatorKind, Ajv2020>();
 
 function pointer(...parts: string[]): string {
   return parts.map((p) => p.replace(/~/g, "~0").replace(/\//g, "~1")).join("/");
 }
 
 const compiled = new Map<string, ValidateFunction>();
-function validatorFor(engine: Ajv2020, ref: string): ValidateFunction {
-  const key = `${engine === ajv ? "strict" : "coercing"} ${ref}`;
-  let validate = compiled.get(key);
+/** The validator of `ref`: precompiled when it is in PRECOMPILED, else compiled on first use. */
+function validatorFor(kind: ValidatorKind, ref: string): ValidateFunction {
+  const key = `${kind} ${ref}`;
+  let validate = compiled.get(key) ?? (PRECOMPILED[key] as ValidateFunction | undefined);
   if (!validate) {
+    let engine = engines.get(kind);
+    if (!engine) {
+      engine = createAjv(kind);
+      engines.set(kind, engine);
+    }
     validate = engine.compile({ $ref: ref });
-    compiled.set(key, validate);
   }
+  compiled.set(key, validate);
   return validate;
 }
 
@@ -72,7 +91,7 @@ function bodyRef(operation: string, contentType: string): string {
  * @example const body = validateFields("post /v1/asr", bag, ["audio"]);
  */
 export function validateFields<T>(operation: string, bag: FieldBag, binary: readonly string[]): T {
-  const bodies = DOCUMENT.operations[operation]?.body ?? {};
+  const bodies = DOCUMENT().operations[operation]?.body ?? {};
   const contentType =
     Object.keys(bodies).find((type) =>
       bag.kind === "form" ? type.startsWith("multipart/") : type.endsWith("msgpack"),
@@ -89,7 +108,7 @@ export function validateFields<T>(operation: string, bag: FieldBag, binary: read
     const typed = property?.type === "boolean" ? values.map(lenientBoolean) : values;
     body[name] = typed.length === 1 ? typed[0] : typed;
   }
-  const validate = validatorFor(ajv, bodyRef(operation, contentType));
+  const validate = validatorFor("strict", bodyRef(operation, contentType));
   if (!validate(body)) throw new HttpError(422, describe(validate.errors ?? [], body));
   return body as T;
 }
@@ -99,7 +118,7 @@ export function validateFields<T>(operation: string, bag: FieldBag, binary: read
  * @example validateComponent("TTSRequest", request);
  */
 export function validateComponent(name: string, value: unknown): void {
-  const validate = validatorFor(ajv, `openapi#/${pointer("components", "schemas", name)}`);
+  const validate = validatorFor("strict", `openapi#/${pointer("components", "schemas", name)}`);
   if (!validate(value)) throw new HttpError(422, describe(validate.errors ?? [], value));
 }
 
@@ -109,7 +128,7 @@ export function validateComponent(name: string, value: unknown): void {
  * @example const query = validateQuery("get /model", url);
  */
 export function validateQuery(operation: string, url: URL): Record<string, unknown> {
-  const schema = DOCUMENT.operations[operation]?.query as
+  const schema = DOCUMENT().operations[operation]?.query as
     | { properties?: Record<string, JsonSchema> }
     | undefined;
   const query: Record<string, unknown> = {};
@@ -125,7 +144,7 @@ export function validateQuery(operation: string, url: URL): Record<string, unkno
         : values[0];
   }
   const validate = validatorFor(
-    coercing(),
+    "coercing",
     `openapi#/${pointer("operations", operation, "query")}`,
   );
   if (!validate(query)) throw new HttpError(422, describe(validate.errors ?? [], query, "query"));
