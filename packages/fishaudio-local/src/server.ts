@@ -1,8 +1,7 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { createRequestHandler, createUpgradeHandler, WebSockets } from "./app.js";
 import type { Logger, ServerContext } from "./context.js";
 import type { Engines } from "./engines/types.js";
@@ -15,6 +14,7 @@ import { noteCharge } from "./requests-log/track.js";
 import { AccountStore, type UsageEntry } from "./store/accounts.js";
 import { openDatabase } from "./store/database.js";
 import { VoiceStore } from "./store/voices.js";
+import { ownedTempDir, removeStaleTempDirs } from "./temp-dirs.js";
 import { finishFrame } from "./tts/frames.js";
 
 /** Options of {@link startServer}; every one has a default. */
@@ -145,10 +145,10 @@ async function loadEngines(
  */
 export async function startServer(options: StartServerOptions = {}): Promise<LocalServer> {
   const host = options.host ?? "127.0.0.1";
+  const log = options.logger ?? (() => {});
+  for (const path of removeStaleTempDirs()) log(`removed ${path}, left by a server that is gone`);
   const temporary = options.dataDir === undefined;
-  const dataDir = temporary
-    ? mkdtempSync(join(tmpdir(), "fishaudio-local-"))
-    : resolve(options.dataDir!);
+  const dataDir = temporary ? ownedTempDir("fishaudio-local-") : resolve(options.dataDir!);
   const initialMicro = parseCredits(options.initialCredits ?? 1000);
   const db = openDatabase(dataDir);
   const accounts = new AccountStore(db, noteCharge);
@@ -201,7 +201,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Loc
     benchmarkVoice: options.enableBenchmarkVoice ?? false,
     defaultModel: options.defaultModel ?? "s2.1-pro",
     asrDurationUnit: options.asrDurationUnit ?? "seconds",
-    log: options.logger ?? (() => {}),
+    log,
     requestLog,
     initialCreditMicro: initialMicro,
     baseUrl: () => url,

@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { ownedTempDir } from "../../temp-dirs.js";
 import type { PcmChunk, WordTiming } from "../types.js";
 import { HelperPool } from "../workers/helper-pool.js";
 import { forkHelpers, workerHelpers } from "../workers/helpers.js";
@@ -46,7 +46,7 @@ export class FliteEngine {
 
   constructor(options: FliteEngineOptions = {}) {
     const scratchDir = () => {
-      this.scratch ??= mkdtempSync(join(tmpdir(), "fishaudio-flite-"));
+      this.scratch ??= ownedTempDir("fishaudio-flite-");
       return mkdtempSync(join(this.scratch, options.thread ? "thread-" : "child-"));
     };
     const recycleAfter = options.recycleAfter ?? 40;
