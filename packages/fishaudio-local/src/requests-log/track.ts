@@ -34,7 +34,7 @@ export function trackRequest(
     time: new Date().toISOString(),
     method: res ? (req.method ?? "GET") : "WS",
     path: url.pathname,
-    query: Object.fromEntries(url.searchParams),
+    query: withoutKeys(url.searchParams),
     model: typeof model === "string" ? model : null,
   });
   const started = Date.now();
@@ -160,4 +160,14 @@ export function noteOutcome(status: number, error?: string): void {
   if (!entry) return;
   entry.status = status;
   if (error !== undefined) entry.error = error;
+}
+
+/** Query parameters that carry an API key (the compatibility sockets take one in the URL). */
+const KEY_PARAMS = /^(xi_)?api_key$/i;
+
+/** The query as logged: a key sent in the URL is never kept, only that one was sent. */
+function withoutKeys(params: URLSearchParams): Record<string, string> {
+  const query = Object.fromEntries(params);
+  for (const name of Object.keys(query)) if (KEY_PARAMS.test(name)) query[name] = "[redacted]";
+  return query;
 }

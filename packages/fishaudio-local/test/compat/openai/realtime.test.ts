@@ -711,3 +711,26 @@ describe("OpenAI Realtime credit and rate limits", () => {
     }
   });
 });
+
+describe("OpenAI Realtime in the request log", () => {
+  it("a key sent as ?api_key= is not kept in the logged query", async () => {
+    const t = await startTestServer({ requestLogSize: 20 });
+    try {
+      const ws = new WebSocket(
+        `${t.server.url.replace(/^http/, "ws")}/compat/v1/realtime?model=tts-1&api_key=${t.server.apiKey}`,
+      );
+      await new Promise((resolve, reject) => {
+        ws.once("message", resolve);
+        ws.once("error", reject);
+      });
+      ws.close();
+      const res = await t.call("GET", "/local/requests");
+      const text = await res.text();
+      assert.ok(text.includes("/compat/v1/realtime"), text.slice(0, 300));
+      assert.ok(!text.includes(t.server.apiKey), "the key is in the request log");
+      assert.match(text, /"api_key":"\[redacted\]"/);
+    } finally {
+      await t.close();
+    }
+  });
+});
