@@ -80,7 +80,10 @@ export function openDatabase(dataDir: string): Db {
       `The database in ${dataDir} was written by a newer fishaudio-local (schema ${version}); upgrade fishaudio-local`,
     );
   }
-  db.exec(SCHEMA);
-  db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  // One transaction, so a first start waits for one synced commit rather than one per statement.
+  db.transaction(() => {
+    db.exec(SCHEMA);
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  })();
   return db;
 }
