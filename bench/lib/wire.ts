@@ -74,19 +74,25 @@ export async function timedTimestampTts(
     const { done, value } = await reader.read();
     if (done) break;
     text += decoder.decode(value, { stream: true });
-    // An event with audio: a non-empty audio_base64 in a complete event.
-    if (firstMs === 0 && /"audio_base64":"[^"]/.test(text) && text.includes("\n\n")) {
-      firstMs = performance.now() - t0;
+    // The first complete event with a non-empty audio_base64.
+    if (firstMs === 0) {
+      const complete = text.slice(0, text.lastIndexOf("\n\n") + 1);
+      if (/"audio_base64":"[^"]/.test(complete)) firstMs = performance.now() - t0;
     }
   }
-  const last = text.trim().split("\n\n").at(-1) ?? "";
-  const payload = JSON.parse(last.slice(last.indexOf("data: ") + 6)) as {
-    alignment: { segments: unknown[] } | null;
-  };
+  // Each chunk's latest alignment snapshot replaces its earlier ones (the schema): count those.
+  const latest = new Map<number, number>();
+  for (const block of text.trim().split("\n\n")) {
+    const payload = JSON.parse(block.slice(block.indexOf("data: ") + 6)) as {
+      alignment: { segments: unknown[] } | null;
+      chunk_seq: number;
+    };
+    if (payload.alignment) latest.set(payload.chunk_seq, payload.alignment.segments.length);
+  }
   return {
     firstMs,
     totalMs: performance.now() - t0,
-    words: payload.alignment?.segments.length ?? 0,
+    words: [...latest.values()].reduce((a, b) => a + b, 0),
   };
 }
 

@@ -367,9 +367,7 @@ export const enginesTimestampsSuite: Suite = {
         met: verdict(ok),
         note: ok
           ? undefined
-          : voice.startsWith("flite")
-            ? "flite prints its segment times but not their words, so each piece also runs a short per-word pass (the kal16 voice, compressed, no audio kept) before its audio is released, and the first event waits for the next piece of PCM to know whether it closes its chunk. Caching per-word phones, or releasing the audio before its words, would close it."
-            : "espeak-ng reports word ends only once it has moved past them, so with timings a piece's audio is posted in one message instead of every 100 ms.",
+          : "Each piece's audio is sent before its words are timed (flite's per-word pass, espeak-ng's word ends) and every event as soon as it is encoded; a miss is either the load of the machine (see p10/p90) or a regression of that order.",
       });
     }
     return {

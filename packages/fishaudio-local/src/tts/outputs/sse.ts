@@ -55,7 +55,8 @@ class EventBuilder {
   /** The last events: the encoder's trailing bytes and the last chunk's final snapshot. */
   finish(tail: Uint8Array): TimestampEvent[] {
     if (!this.#last) return [];
-    if (tail.byteLength) return [this.#event(tail, this.#stale())];
+    // The stream's last event repeats the final snapshot: cheap, and kind to readers of it alone.
+    if (tail.byteLength) return [this.#event(tail, true)];
     const closing = this.#close();
     return closing ? [closing] : [];
   }
