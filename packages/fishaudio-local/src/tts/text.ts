@@ -10,6 +10,13 @@ const SPEAKER_TAG = /<\|speaker:(\d+)\|>/g;
 /** Speaker numbers are small; more digits than this is a mistake, not a speaker. */
 const MAX_SPEAKER_DIGITS = 6;
 
+function tooManyDigits(digits: number): HttpError {
+  return new HttpError(
+    422,
+    `'<|speaker:N|>' takes a speaker number of at most ${MAX_SPEAKER_DIGITS} digits, got one of ${digits}`,
+  );
+}
+
 /**
  * Splits `<|speaker:N|>` dialogue text into turns; text without tags is one turn of speaker 0.
  * @example splitSpeakers("<|speaker:0|>Hi<|speaker:1|>Hello") // two turns
@@ -22,12 +29,7 @@ export function splitSpeakers(text: string): SpeakerTurn[] {
     const before = text.slice(last, match.index);
     if (before.trim() !== "") turns.push({ speaker, text: before });
     const digits = match[1]!;
-    if (digits.length > MAX_SPEAKER_DIGITS) {
-      throw new HttpError(
-        422,
-        `'<|speaker:N|>' takes a speaker number of at most ${MAX_SPEAKER_DIGITS} digits, got one of ${digits.length}`,
-      );
-    }
+    if (digits.length > MAX_SPEAKER_DIGITS) throw tooManyDigits(digits.length);
     speaker = Number(digits);
     last = match.index + match[0].length;
   }
@@ -63,6 +65,9 @@ export function detectLanguage(text: string): string {
 // punctuation mark, not a run (`[.!?]+`): a run without the space after it backtracked through
 // itself from every position, quadratic in a megabyte of "!!!!".
 const SENTENCE_END = /[.!?;…]["')\]]*\s+|[。！？；]+|\n+/g;
+const SPEAKER_OPENING = "<|speaker:";
+/** The longest well-formed speaker tag: `<|speaker:` + the most digits + `|>`. */
+const SPEAKER_TAG_MAX = "<|speaker:|>".length + MAX_SPEAKER_DIGITS;
 
 /**
  * Accumulates streamed text and hands out pieces ready to speak: whole sentences as soon as
@@ -80,6 +85,18 @@ export class TextBuffer {
    */
   push(text: string): string[] {
     const buffer = this.buffer + text;
+    // A speaker tag longer than any valid one is refused as soon as its digits pass the bound,
+    // however the frames cut it: cut apart, its halves were read aloud as text. Only the new
+    // text and the one tag that may have been waiting at the end of the buffer are scanned.
+    const from = Math.max(0, this.buffer.length - SPEAKER_TAG_MAX);
+    for (let at = buffer.indexOf(SPEAKER_OPENING, from); at !== -1; ) {
+      const digitsFrom = at + SPEAKER_OPENING.length;
+      let end = digitsFrom;
+      while (end < buffer.length && buffer.charCodeAt(end) >= 48 && buffer.charCodeAt(end) <= 57)
+        end++;
+      if (end - digitsFrom > MAX_SPEAKER_DIGITS) throw tooManyDigits(end - digitsFrom);
+      at = buffer.indexOf(SPEAKER_OPENING, end);
+    }
     const ready: string[] = [];
     // One left-to-right pass: each search starts where the last piece ended, and a sentence end
     // found ahead is remembered while chunk_length cuts reach it, so text without breaks costs
@@ -99,6 +116,14 @@ export class TextBuffer {
         // Searched within the window only: lastIndexOf on the whole buffer walks back to 0.
         const space = buffer.slice(start, start + this.chunkLength).lastIndexOf(" ");
         cut = start + (space > 0 ? space + 1 : this.chunkLength);
+        // Never inside a speaker tag: cut before one that is still open at the cut.
+        const near = Math.max(start, cut - SPEAKER_TAG_MAX);
+        const open = buffer.slice(near, cut).lastIndexOf("<|");
+        if (open > 0 || (open === 0 && near > start)) {
+          const at = near + open;
+          const close = buffer.indexOf("|>", at);
+          if (close === -1 || close + 2 > cut) cut = at;
+        }
       }
       if (cut < 0) break;
       const piece = buffer.slice(start, cut);

@@ -48,6 +48,20 @@ describe("hostile text (items 2 and 8)", () => {
     assert.match(String(result.finish?.message), /at most 6 digits/);
   });
 
+  for (const voices of [["fake-low", "fake-high"], ["fake-low"]]) {
+    it(`a realtime 400-digit speaker number (${voices.length} voice${voices.length > 1 ? "s" : ""}) is refused, not cut apart and spoken`, async () => {
+      const live = await openLive(t.server.url, t.server.apiKey);
+      live.send({ event: "start", request: { text: "", format: "pcm", reference_id: voices } });
+      live.send({ event: "text", text: `<|speaker:0|>Hi. <|speaker:${"9".repeat(400)}|>Hello. ` });
+      live.send({ event: "stop" });
+      const result = await live.done;
+      assert.equal(result.finish?.reason, "error");
+      assert.match(String(result.finish?.message), /at most 6 digits/);
+      const spoken = t.engines.calls.map((c) => c.text).join(" ");
+      assert.doesNotMatch(spoken, /999/, "the tag's digits were spoken");
+    });
+  }
+
   it("stops reading a realtime client that sends text but reads no audio", async () => {
     const ws = new WebSocket(`${t.server.url.replace(/^http/, "ws")}/v1/tts/live`, {
       headers: { authorization: `Bearer ${t.server.apiKey}` },

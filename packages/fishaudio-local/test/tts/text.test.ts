@@ -48,6 +48,37 @@ describe("TextBuffer", () => {
     assert.equal(pieces.join("").length + buffer.pending, text.length);
   });
 
+  it("never cuts inside a speaker tag, even where no space is near", () => {
+    const buffer = new TextBuffer(100);
+    const pieces = buffer.push(`${"a".repeat(95)}<|speaker:1|>${"b".repeat(200)}`);
+    pieces.push(...buffer.flush());
+    assert.equal(pieces[0], "a".repeat(95));
+    assert.ok(pieces.slice(1).join("").startsWith("<|speaker:1|>"), pieces.join(" | "));
+    assert.equal(pieces.join(""), `${"a".repeat(95)}<|speaker:1|>${"b".repeat(200)}`);
+  });
+
+  it("refuses a speaker tag of more than 6 digits with 422, however the frames cut it", () => {
+    const tag = `<|speaker:${"9".repeat(400)}|>`;
+    assert.throws(
+      () => new TextBuffer(300).push(`Hi. ${tag}Hello.`),
+      (e: Error & { status?: number }) => e.status === 422 && /at most 6 digits/.test(e.message),
+    );
+    // Sent a few characters per frame: refused once the seventh digit arrives, before it is spoken.
+    const buffer = new TextBuffer(300);
+    const frames = `Hi there ${tag}Hello.`.match(/.{1,5}/g)!;
+    let spoken = "";
+    const refused = frames.some((frame) => {
+      try {
+        spoken += buffer.push(frame).join("");
+        return false;
+      } catch (error) {
+        return (error as { status?: number }).status === 422;
+      }
+    });
+    assert.ok(refused);
+    assert.doesNotMatch(spoken, /\d/);
+  });
+
   it("cuts at CJK full stops and newlines", () => {
     const buffer = new TextBuffer(200);
     assert.deepEqual(buffer.push("你好。再见"), ["你好。"]);
