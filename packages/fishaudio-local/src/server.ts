@@ -7,6 +7,7 @@ import type { Logger, ServerContext } from "./context.js";
 import type { Engines } from "./engines/types.js";
 import { BodyBudget } from "./http/body-budget.js";
 import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimitOptions } from "./http/rate-limit.js";
+import { sendShutdownNotice } from "./http/shutdown-notice.js";
 import { formatCredits, parseCredits } from "./pricing.js";
 import { DEFAULT_REQUEST_AUDIO_BYTES } from "./requests-log/audio-clips.js";
 import { DEFAULT_REQUEST_LOG_SIZE, RequestLog } from "./requests-log/log.js";
@@ -287,7 +288,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Loc
         // Realtime clients get a proper end (finish/error) rather than a dropped connection.
         for (const client of wss.clients) {
           if (client.readyState === client.OPEN) {
-            client.send(finishFrame("error", "The server is shutting down"), { binary: true });
+            if (!sendShutdownNotice(client)) {
+              client.send(finishFrame("error", "The server is shutting down"), { binary: true });
+            }
             client.close(1001);
           }
         }

@@ -3,6 +3,7 @@ import type { RawData, WebSocket } from "ws";
 import type { ServerContext } from "../../context.js";
 import type { AudioEncoder } from "../../engines/types.js";
 import { HttpError } from "../../http/errors.js";
+import { onShutdown } from "../../http/shutdown-notice.js";
 import type { Principal } from "../../store/accounts.js";
 import { chargeTts } from "../../tts/charge.js";
 import { createEncoderFor } from "../../tts/encode.js";
@@ -192,6 +193,14 @@ export function runStreamInput(
   };
   arm();
 
+  onShutdown(ws, () =>
+    ws.send(
+      JSON.stringify({
+        error: "The server is shutting down: reconnect to a running server",
+        code: 1001,
+      }),
+    ),
+  );
   ws.on("message", (data: RawData) => {
     // Inactivity is the client's: the clock stops while a message is being handled.
     clearTimeout(timer);

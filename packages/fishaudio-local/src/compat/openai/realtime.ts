@@ -10,6 +10,7 @@ import type { RawData, WebSocket } from "ws";
 import type { ServerContext } from "../../context.js";
 import { EngineUnavailableError, UnsupportedAudioError } from "../../engines/types.js";
 import { HttpError } from "../../http/errors.js";
+import { onShutdown } from "../../http/shutdown-notice.js";
 import { transcribeCharged } from "../../routes/asr.js";
 import type { Principal } from "../../store/accounts.js";
 import { chargeTts, refundTts } from "../../tts/charge.js";
@@ -188,10 +189,17 @@ export function runRealtime(
         "audio",
       );
     }
-    if (audioBytes + data.length > REALTIME_LIMITS.bufferedAudio) {
+    // 100 MiB, or less when the server transcribes less (maxAudioSeconds): audio that could
+    // never be transcribed is not held in memory.
+    const seconds = ctx.maxAudioSeconds;
+    const limit = Math.min(
+      REALTIME_LIMITS.bufferedAudio,
+      Math.ceil(seconds * config.input.rate) * 2,
+    );
+    if (audioBytes + data.length > limit) {
       throw new RealtimeRefusal(
         "input_audio_buffer_full",
-        "Buffered input audio would pass 100 MiB: commit (or clear) the buffer first; this audio was not buffered",
+        `Buffered input audio would pass ${limit === REALTIME_LIMITS.bufferedAudio ? "100 MiB" : `${seconds} s (this server's maxAudioSeconds)`}: commit (or clear) the buffer first; this audio was not buffered`,
       );
     }
     audio.push(data);
@@ -522,6 +530,21 @@ export function runRealtime(
     ended = true;
     active?.abort.abort();
   });
+  onShutdown(ws, () =>
+    ws.send(
+      JSON.stringify({
+        event_id: id("event"),
+        type: "error",
+        error: {
+          type: "server_error",
+          code: "server_shutting_down",
+          message: "The server is shutting down: reconnect to a running server",
+          param: null,
+          event_id: null,
+        },
+      }),
+    ),
+  );
   chain = chain.then(() => sessionEvent("created")).catch(() => undefined);
 }
 

@@ -166,3 +166,25 @@ describe("ElevenLabs stream-input WebSocket", () => {
     assert.equal(closeCode, 1009);
   });
 });
+
+describe("ElevenLabs stream-input when the server shuts down", () => {
+  it("the client gets an in-band JSON error frame (code 1001), then close 1001", async () => {
+    const t = await startTestServer();
+    const ws = new WebSocket(
+      `${t.server.url.replace(/^http/, "ws")}/compat/elevenlabs/v1/text-to-speech/default/stream-input`,
+      { headers: { "xi-api-key": t.server.apiKey } },
+    );
+    const frames: unknown[] = [];
+    const closed = new Promise<number>((resolve) => ws.on("close", resolve));
+    ws.on("message", (data: Buffer, binary: boolean) =>
+      frames.push(binary ? "binary frame" : JSON.parse(data.toString("utf8"))),
+    );
+    await new Promise((resolve) => ws.on("open", resolve));
+    ws.send(JSON.stringify({ text: " " }));
+    await t.close();
+    assert.equal(await closed, 1001);
+    assert.deepEqual(frames, [
+      { error: "The server is shutting down: reconnect to a running server", code: 1001 },
+    ]);
+  });
+});

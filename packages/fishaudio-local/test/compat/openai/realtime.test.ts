@@ -734,3 +734,59 @@ describe("OpenAI Realtime in the request log", () => {
     }
   });
 });
+
+describe("OpenAI Realtime input buffer limit", () => {
+  it("audio past what the server transcribes is input_audio_buffer_full, not buffered; the session goes on", async () => {
+    const t = await startTestServer({ maxAudioSeconds: 1 });
+    try {
+      const ws = new WebSocket(
+        `${t.server.url.replace(/^http/, "ws")}/compat/v1/realtime?intent=transcription&api_key=${t.server.apiKey}`,
+      );
+      const s = new Session({
+        onEvent: (f) => void ws.on("message", (d: Buffer) => f(JSON.parse(d.toString()))),
+        onError: () => undefined,
+        send: (e) => ws.send(JSON.stringify(e)),
+        close: () => ws.close(),
+      });
+      await s.type("transcription_session.created");
+      // 0.75 s fits; another 0.75 s would make 1.5 s of 24 kHz PCM.
+      const piece = Buffer.from(tone(200, 0.75, 24000).samples.buffer).toString("base64");
+      s.send({ type: "input_audio_buffer.append", audio: piece, event_id: "a" });
+      s.send({ type: "input_audio_buffer.append", audio: piece, event_id: "b" });
+      assertRefusal(await s.errorFor("b"), "input_audio_buffer_full", /maxAudioSeconds/);
+      s.send({ type: "input_audio_buffer.commit" });
+      const heard = await s.type("conversation.item.input_audio_transcription.completed");
+      assert.equal(heard.transcript, "fake transcript of 18000 samples");
+      assert.equal(s.events.filter((e) => e.type === "error").length, 1);
+      ws.close();
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe("OpenAI Realtime when the server shuts down", () => {
+  it("the client gets an error event it can parse (server_shutting_down), then close 1001", async () => {
+    const t = await startTestServer();
+    const hop = await startTlsHop(t.server.url);
+    try {
+      const client = new OpenAI({ baseURL: `${hop.url}/compat/v1`, apiKey: t.server.apiKey });
+      const rt = new OpenAIRealtimeWS({ model: "tts-1", options: { ca: hop.ca } }, client);
+      const s = new Session(sdk(rt));
+      await s.type("session.created");
+      const closed = new Promise<number>((resolve) => rt.socket.on("close", resolve));
+      await t.close();
+      const error = await s.type("error");
+      assert.equal(error.error.code, "server_shutting_down");
+      assert.equal(await closed, 1001);
+      // Every frame was an event the client could read: its only error is the shutdown notice.
+      assert.deepEqual(
+        s.sdkErrors.map((e) => e.error?.code),
+        ["server_shutting_down"],
+      );
+    } finally {
+      await hop.close();
+      await t.close();
+    }
+  });
+});
