@@ -149,7 +149,9 @@ export function watchFrames(budget: BodyBudget, ws: WebSocket, socket: Duplex): 
     settle();
     socket.off("data", onData);
     if (ws.readyState === ws.OPEN) ws.close(code, reason);
-    // A peer that does not answer the close within a second is cut off.
+    // Nothing more is read (ws would go on buffering the rest of the message while the close
+    // handshake runs); the peer has a second to read the close frame, then is cut off.
+    socket.pause();
     setTimeout(() => ws.terminate(), 1000).unref();
   };
   const arm = () => {
