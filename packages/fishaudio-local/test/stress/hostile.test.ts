@@ -27,6 +27,12 @@ const HEAP_MB = 192;
  * memory is not handed back at once, so each attack is measured from its own start).
  */
 const GROWTH_BOUND_MIB = 256;
+/**
+ * Item 6: the in-flight budget (128 MiB by default) plus what a refused upload drains before its
+ * socket closes, which the GC frees on its own schedule (measured +194 to +264 MiB for 16 chunked
+ * multipart uploads). Without the budget the 16 uploads would hold 960 MiB.
+ */
+const UPLOADS_BOUND_MIB = 400;
 
 describe("local server under hostile input, small heap", () => {
   let server: ServerProcess;
@@ -47,7 +53,12 @@ describe("local server under hostile input, small heap", () => {
   });
 
   /** Runs `attack` with the peak reset before it; checks and reports the peak after it. */
-  async function measured(t: TestContext, name: string, attack: () => Promise<void>) {
+  async function measured(
+    t: TestContext,
+    name: string,
+    attack: () => Promise<void>,
+    bound = GROWTH_BOUND_MIB,
+  ) {
     server.resetPeak();
     const beforeMiB = server.rssKiB() / 1024;
     await attack();
@@ -57,7 +68,7 @@ describe("local server under hostile input, small heap", () => {
     );
     assert.ok(server.alive(), `${name}: the server died:\n${server.output().slice(-2000)}`);
     assert.ok(
-      peakMiB - beforeMiB < GROWTH_BOUND_MIB,
+      peakMiB - beforeMiB < bound,
       `${name}: peak ${peakMiB.toFixed(0)} MiB, ${beforeMiB.toFixed(0)} MiB before`,
     );
   }
@@ -283,20 +294,25 @@ describe("local server under hostile input, small heap", () => {
     ];
     for (const c of cases) {
       it(`${c.name}: each answered 503 or 408 in seconds, the server holds at most its budget`, async (t) => {
-        await measured(t, `16 stalled 60 MiB uploads (${c.name})`, async () => {
-          const uploads = Array.from({ length: 16 }, () =>
-            stalledUpload(server.url, c.head, c.body, 120_000),
-          );
-          const answers = await Promise.all(uploads.map((u) => u.answer));
-          for (const u of uploads) u.socket.destroy();
-          const statuses = answers.map((a) => a?.status ?? 0);
-          t.diagnostic(`statuses: ${statuses.sort().join(" ")}`);
-          assert.ok(
-            statuses.every((s) => s === 503 || s === 408),
-            `statuses ${statuses.join(" ")}`,
-          );
-          assert.ok(statuses.includes(408), "no upload was held until it stalled");
-        });
+        await measured(
+          t,
+          `16 stalled 60 MiB uploads (${c.name})`,
+          async () => {
+            const uploads = Array.from({ length: 16 }, () =>
+              stalledUpload(server.url, c.head, c.body, 120_000),
+            );
+            const answers = await Promise.all(uploads.map((u) => u.answer));
+            for (const u of uploads) u.socket.destroy();
+            const statuses = answers.map((a) => a?.status ?? 0);
+            t.diagnostic(`statuses: ${statuses.sort().join(" ")}`);
+            assert.ok(
+              statuses.every((s) => s === 503 || s === 408),
+              `statuses ${statuses.join(" ")}`,
+            );
+            assert.ok(statuses.includes(408), "no upload was held until it stalled");
+          },
+          UPLOADS_BOUND_MIB,
+        );
       });
     }
 
