@@ -4,6 +4,7 @@ import { siblingScript } from "../workers/script-url.js";
 import { ChunkQueue } from "./chunk-queue.js";
 import { clamp } from "./clamp.js";
 import type { EspeakReply, EspeakRequest } from "./espeak-worker.js";
+import type { PieceSettings } from "./synthesize.js";
 import { espeakPitch, type VoiceSpec } from "./voices.js";
 
 /** espeak's default speaking rate in words per minute. */
@@ -39,13 +40,7 @@ export class EspeakEngine {
   speak(
     text: string,
     voice: VoiceSpec,
-    settings: {
-      speed?: number;
-      pitchHz?: number;
-      timings?: boolean;
-      wordsAfterAudio?: boolean;
-      whisper?: boolean;
-    },
+    settings: PieceSettings,
     signal?: AbortSignal,
     order = 0,
   ): ChunkQueue {

@@ -9,6 +9,7 @@ import { ChunkQueue } from "./chunk-queue.js";
 import { clamp } from "./clamp.js";
 import type { FliteReply, FliteRequest } from "./flite-wasi.js";
 import type { FliteWorkerData } from "./flite-worker.js";
+import type { PieceSettings } from "./synthesize.js";
 import type { VoiceSpec } from "./voices.js";
 
 export interface FliteEngineOptions {
@@ -85,7 +86,7 @@ export class FliteEngine {
   speak(
     text: string,
     voice: VoiceSpec,
-    settings: { speed?: number; pitchHz?: number; timings?: boolean; wordsAfterAudio?: boolean },
+    settings: PieceSettings,
     signal?: AbortSignal,
     order = 0,
   ): ChunkQueue {

@@ -3,18 +3,21 @@ import type { ChunkQueue } from "./chunk-queue.js";
 import { splitText } from "./text.js";
 import type { VoiceSpec } from "./voices.js";
 
+/** How one piece is to be spoken (an engine ignores what it cannot render, e.g. flite whisper). */
+export interface PieceSettings {
+  speed?: number;
+  pitchHz?: number;
+  timings?: boolean;
+  wordsAfterAudio?: boolean;
+  whisper?: boolean;
+}
+
 /** Something that can speak one piece of text. */
 export interface PieceSpeaker {
   speak(
     text: string,
     voice: VoiceSpec,
-    settings: {
-      speed?: number;
-      pitchHz?: number;
-      timings?: boolean;
-      wordsAfterAudio?: boolean;
-      whisper?: boolean;
-    },
+    settings: PieceSettings,
     signal?: AbortSignal,
     /** The piece's index within its text: the engine's queue runs lower indexes first. */
     order?: number,
