@@ -4,11 +4,10 @@
  * the service's published OpenAPI document into src/schema/openapi.generated.ts, so that the
  * package validates against the published schema without reading it at run or test time.
  *
- *   node scripts/extract-schemas.mjs [path/to/openapi.json]
+ *   node scripts/extract-schemas.mjs path/to/openapi.json
  *
- * The default path is ../shared/spec/openapi.json beside the repository (outside-repo-ok: this
- * script is run by hand; tests and builds read only the committed output). Every operation outside
- * /v1/agent/ (the agent platform, which the local server does not offer) is kept, with every
+ * Run by hand with the service's document; tests and builds read only the committed output. Every
+ * operation outside /v1/agent/ (the agent platform, which the local server does not offer) is kept, with every
  * component schema it references; descriptions, titles and examples are dropped.
  */
 import { execFileSync } from "node:child_process";
@@ -18,7 +17,13 @@ import { fileURLToPath } from "node:url";
 
 const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const repoDir = resolve(packageDir, "../..");
-const source = resolve(process.argv[2] ?? join(repoDir, "../shared/spec/openapi.json")); // outside-repo-ok: by hand
+if (!process.argv[2]) {
+  console.error(
+    "usage: node scripts/extract-schemas.mjs path/to/openapi.json (the service's published schema)",
+  );
+  process.exit(2);
+}
+const source = resolve(process.argv[2]);
 const target = join(packageDir, "src/schema/openapi.generated.ts");
 
 const doc = JSON.parse(readFileSync(source, "utf8"));
