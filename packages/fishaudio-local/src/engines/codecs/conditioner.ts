@@ -10,7 +10,8 @@ const PEAK_FLOOR = 32768 * 0.25;
 
 /**
  * Brings engine PCM to the output format's rate and level: band-limited resampling, then
- * volume (dB) and optional running peak normalisation, clipped to Int16.
+ * volume (dB) and optional running peak normalisation, clipped to Int16 (or, for encoders that
+ * take floats, to [-1, 1] without a round trip through Int16).
  * @example
  * const c = new Conditioner({ sampleRate: 44100, volumeDb: 0, normalize: true });
  * const out = c.process({ samples, sampleRate: 16000 });
@@ -31,46 +32,73 @@ export class Conditioner {
   /** Converts one chunk; the output may lag the input by the resampler's kernel reach. */
   process(chunk: PcmChunk): Int16Array {
     if (chunk.samples.length === 0) return new Int16Array(0);
-    const parts: Float32Array[] = [];
+    const samples = this.resample(chunk);
+    return toInt16(samples, this.levelGain(samples));
+  }
+
+  /** As `process`, as floats in [-1, 1] (full scale 32768). */
+  processFloat(chunk: PcmChunk): Float32Array {
+    if (chunk.samples.length === 0) return new Float32Array(0);
+    return this.toUnit(this.resample(chunk));
+  }
+
+  /** Returns whatever the resampler still holds. */
+  flush(): Int16Array {
+    const rest = this.rest();
+    return toInt16(rest, this.levelGain(rest));
+  }
+
+  /** As `flush`, as floats in [-1, 1]. */
+  flushFloat(): Float32Array {
+    return this.toUnit(this.rest());
+  }
+
+  /** The chunk at the output rate, in the Int16 range, in an array of its own. */
+  private resample(chunk: PcmChunk): Float32Array {
+    let pending: Float32Array | undefined;
     if (!this.resampler || this.resampler.inRate !== chunk.sampleRate) {
-      if (this.resampler) parts.push(this.resampler.flush());
+      if (this.resampler) pending = this.resampler.flush();
       this.resampler =
         chunk.sampleRate === this.outRate
           ? undefined
           : new Resampler(chunk.sampleRate, this.outRate);
     }
-    parts.push(
-      this.resampler ? this.resampler.push(chunk.samples) : Float32Array.from(chunk.samples),
-    );
-    return this.level(parts);
+    const out = this.resampler
+      ? this.resampler.push(chunk.samples)
+      : Float32Array.from(chunk.samples);
+    if (!pending?.length) return out;
+    const all = new Float32Array(pending.length + out.length);
+    all.set(pending, 0);
+    all.set(out, pending.length);
+    return all;
   }
 
-  /** Returns whatever the resampler still holds. */
-  flush(): Int16Array {
-    if (!this.resampler) return new Int16Array(0);
+  private rest(): Float32Array {
+    if (!this.resampler) return new Float32Array(0);
     const rest = this.resampler.flush();
     this.resampler = undefined;
-    return this.level([rest]);
+    return rest;
   }
 
-  private level(parts: Float32Array[]): Int16Array {
-    const total = parts.reduce((n, p) => n + p.length, 0);
-    const all = parts.length === 1 ? parts[0]! : new Float32Array(total);
-    if (parts.length > 1) {
-      let offset = 0;
-      for (const p of parts) {
-        all.set(p, offset);
-        offset += p.length;
-      }
+  /** The gain for this block: volume, times normalisation from the running peak. */
+  private levelGain(samples: Float32Array): number {
+    if (!this.normalize) return this.gain;
+    let peak = this.peak;
+    for (let i = 0; i < samples.length; i++) {
+      const a = Math.abs(samples[i]!);
+      if (a > peak) peak = a;
     }
-    let gain = this.gain;
-    if (this.normalize) {
-      for (let i = 0; i < all.length; i++) {
-        const a = Math.abs(all[i]!);
-        if (a > this.peak) this.peak = a;
-      }
-      gain *= Math.min(MAX_NORMALIZE_GAIN, TARGET_PEAK / this.peak);
+    this.peak = peak;
+    return this.gain * Math.min(MAX_NORMALIZE_GAIN, TARGET_PEAK / peak);
+  }
+
+  /** Scales to [-1, 1] in place, clipping. */
+  private toUnit(samples: Float32Array): Float32Array {
+    const gain = this.levelGain(samples) / 32768;
+    for (let i = 0; i < samples.length; i++) {
+      const v = samples[i]! * gain;
+      samples[i] = v > 1 ? 1 : Math.max(v, -1);
     }
-    return toInt16(all, gain);
+    return samples;
   }
 }

@@ -62,4 +62,22 @@ describe("Conditioner", () => {
     const total = a.length + b.length + c.flush().length;
     assert.ok(Math.abs(total - 48000) <= 2, `got ${total}`);
   });
+
+  it("gives the same audio as floats in [-1, 1], clipped there instead of at Int16", () => {
+    const input = tone(440, 0.3, 16000, 12000);
+    const options = { sampleRate: 44100, volumeDb: 9, normalize: true };
+    const ints = run(new Conditioner(options), input, 16000);
+    const c = new Conditioner(options);
+    const a = c.processFloat({ samples: input, sampleRate: 16000 });
+    const b = c.flushFloat();
+    assert.equal(a.length + b.length, ints.length);
+    let worst = 0;
+    for (let i = 0; i < ints.length; i++) {
+      const f = i < a.length ? a[i]! : b[i - a.length]!;
+      assert.ok(f >= -1 && f <= 1, `sample ${i} is ${f}`);
+      worst = Math.max(worst, Math.abs(f * 32768 - ints[i]!));
+    }
+    assert.ok(worst <= 1, `floats differ from Int16 output by ${worst}`);
+    assert.ok(Math.max(...a) === 1 && Math.min(...a) === -1, "a +9 dB boost clips");
+  });
 });

@@ -3,6 +3,30 @@ import { describe, it } from "node:test";
 import { Resampler, resampleInt16 } from "../../../src/engines/signal/resample.js";
 import { rms, tone } from "../fixtures.js";
 
+/** Amplitude of the `hz` component over one second of `x` from `start` (whole cycles: no leakage). */
+function amplitude(x: ArrayLike<number>, rate: number, hz: number, start: number): number {
+  let re = 0;
+  let im = 0;
+  for (let i = 0; i < rate; i++) {
+    const phase = (2 * Math.PI * hz * i) / rate;
+    re += x[start + i]! * Math.cos(phase);
+    im += x[start + i]! * Math.sin(phase);
+  }
+  return (2 * Math.hypot(re, im)) / rate;
+}
+
+function resampled(input: Int16Array, inRate: number, outRate: number): Float32Array {
+  const r = new Resampler(inRate, outRate);
+  const a = r.push(input);
+  const b = r.flush();
+  const out = new Float32Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
+}
+
+const dB = (ratio: number) => 20 * Math.log10(ratio);
+
 describe("Resampler", () => {
   it("keeps a tone's level and length when upsampling 16 kHz to 44.1 kHz", () => {
     const input = tone(440, 1, 16000);
@@ -10,6 +34,32 @@ describe("Resampler", () => {
     assert.equal(out.length, 44100);
     const ratio = rms(out.subarray(1000, 43000)) / rms(input.subarray(400, 15600));
     assert.ok(Math.abs(ratio - 1) < 0.02, `level ratio ${ratio}`);
+  });
+
+  it("16 kHz -> 44.1 kHz: flat to 6 kHz, every image from 9 kHz up at least 68 dB down", () => {
+    for (const hz of [1000, 4000, 6000, 7000]) {
+      const out = resampled(tone(hz, 1.5, 16000, 10000), 16000, 44100);
+      assert.equal(out.length, Math.round(1.5 * 44100));
+      const level = dB(amplitude(out, 44100, hz, 11025) / 10000);
+      if (hz <= 6000) assert.ok(Math.abs(level) < 0.1, `${hz} Hz comes out at ${level} dB`);
+      else assert.ok(level > -4 && level < 0, `${hz} Hz comes out at ${level} dB`);
+      for (const image of [16000 - hz, 16000 + hz].filter((f) => f < 22050)) {
+        const rejection = dB(amplitude(out, 44100, image, 11025) / 10000);
+        assert.ok(rejection < -68, `${hz} Hz leaves an image at ${image} Hz of ${rejection} dB`);
+      }
+    }
+  });
+
+  it("44.1 kHz -> 16 kHz: what lies above 9 kHz is filtered out, not folded back", () => {
+    for (const hz of [9000, 10000, 13000]) {
+      const out = resampled(tone(hz, 1.5, 44100, 10000), 44100, 16000);
+      const alias = dB(amplitude(out, 16000, 16000 - hz, 4000) / 10000);
+      assert.ok(alias < -68, `${hz} Hz folds to ${16000 - hz} Hz at ${alias} dB`);
+    }
+    const kept = dB(
+      amplitude(resampled(tone(3000, 1.5, 44100), 44100, 16000), 16000, 3000, 4000) / 10000,
+    );
+    assert.ok(Math.abs(kept) < 0.1, `3 kHz comes out at ${kept} dB`);
   });
 
   it("round-trips 16 kHz -> 44.1 kHz -> 16 kHz within a few LSB", () => {
