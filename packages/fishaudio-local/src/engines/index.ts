@@ -22,7 +22,7 @@ export * from "./types.js";
 export interface EngineOptions {
   /** flite child processes (default 2: one per core on the reference machine). */
   fliteProcesses?: number;
-  /** Replace a flite process after this many sentences (default 40). */
+  /** Replace a flite process after this many sentences (default 200). */
   fliteRecycleAfter?: number;
   /** espeak-ng worker threads (default 1; it runs at 0.006 × real time). */
   espeakWorkers?: number;
@@ -58,7 +58,7 @@ export interface LocalEngines extends Engines {
 export async function createEngines(options: EngineOptions = {}): Promise<LocalEngines> {
   const flite = new FliteEngine({
     processes: options.fliteProcesses ?? 2,
-    recycleAfter: options.fliteRecycleAfter ?? 40,
+    recycleAfter: options.fliteRecycleAfter ?? 200,
     tierUp: options.warm ?? true,
     thread: options.fliteIn === "thread",
   });

@@ -29,6 +29,11 @@ export class ChunkQueue implements AsyncIterable<PcmChunk> {
     this.notify();
   }
 
+  /** Whether every chunk has been taken and no more will come (the last one is in hand). */
+  finishedAfterCurrent(): boolean {
+    return this.finished && !this.failure && this.items.length === 0;
+  }
+
   private notify(): void {
     const wake = this.wake;
     this.wake = undefined;

@@ -36,13 +36,18 @@ export class EspeakEngine {
     });
   }
 
+  /** Whether a piece queued now would wait for others. */
+  busy(): boolean {
+    return this.pool.busy();
+  }
+
   /** Queues one piece of text; its PCM arrives on the returned queue as espeak produces it. */
   speak(
     text: string,
     voice: VoiceSpec,
     settings: PieceSettings,
     signal?: AbortSignal,
-    order = 0,
+    due?: () => number,
   ): ChunkQueue {
     const queue = new ChunkQueue();
     const { voice: name, pitch } = espeakPitch(voice.engineName, settings.pitchHz);
@@ -64,7 +69,7 @@ export class EspeakEngine {
     this.pool.run({
       payload: request,
       ...(signal ? { signal } : {}),
-      priority: order,
+      ...(due ? { priority: due } : {}),
       canRetry: () => !delivered,
       onMessage: (message) => {
         const reply = message as EspeakReply;

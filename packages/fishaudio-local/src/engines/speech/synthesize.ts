@@ -1,6 +1,8 @@
 import type { PcmChunk, SynthesisOptions, WordTiming } from "../types.js";
 import type { ChunkQueue } from "./chunk-queue.js";
-import { splitText } from "./text.js";
+import { loopTurns } from "./loop-turns.js";
+import { PlaybackClock } from "./playback-clock.js";
+import { BUSY_FIRST_PIECE_CHARS, FIRST_PIECE_CHARS, splitText } from "./text.js";
 import type { VoiceSpec } from "./voices.js";
 
 /** How one piece is to be spoken (an engine ignores what it cannot render, e.g. flite whisper). */
@@ -19,9 +21,14 @@ export interface PieceSpeaker {
     voice: VoiceSpec,
     settings: PieceSettings,
     signal?: AbortSignal,
-    /** The piece's index within its text: the engine's queue runs lower indexes first. */
-    order?: number,
+    /**
+     * When the piece should start (performance.now() ms, read when the engine picks its next
+     * job): engines run the earliest first (PlaybackClock says why).
+     */
+    due?: () => number,
   ): ChunkQueue;
+  /** Whether a piece queued now would wait for others (the first piece is then cut shorter). */
+  busy?(): boolean;
 }
 
 /**
@@ -51,7 +58,7 @@ export async function* speakText(
   text: string,
   options: SynthesisOptions,
 ): AsyncGenerator<PcmChunk> {
-  const pieces = splitText(text);
+  const pieces = splitText(text, speaker.busy?.() ? BUSY_FIRST_PIECE_CHARS : FIRST_PIECE_CHARS);
   const local = new AbortController();
   const outer = options.signal;
   const onAbort = () => local.abort();
@@ -64,20 +71,24 @@ export async function* speakText(
     ...(options.timings && options.wordsAfterAudio ? { wordsAfterAudio: true } : {}),
     ...(options.voice.whisper ? { whisper: true } : {}),
   };
+  const clock = new PlaybackClock(pieces, options.voice.speed ?? 1);
   const inFlight: ChunkQueue[] = [];
   let next = 0;
-  let yielded = 0;
+  let current = 0;
   const fill = () => {
     while (inFlight.length <= LOOKAHEAD && next < pieces.length) {
       const order = next++;
-      inFlight.push(speaker.speak(pieces[order]!, voice, settings, local.signal, order));
+      const due = () => clock.pieceDue(order);
+      inFlight.push(speaker.speak(pieces[order]!, voice, settings, local.signal, due));
     }
   };
   try {
     fill();
-    while (inFlight.length > 0) {
+    for (; inFlight.length > 0; current++) {
       const queue = inFlight.shift()!;
       fill();
+      let pieceSeconds = 0;
+      let first = true;
       for await (const chunk of queue) {
         // Words released after their audio (wordsAfterAudio): passed on as they are.
         if (chunk.samples.length === 0) {
@@ -85,27 +96,31 @@ export async function* speakText(
           if (chunk.words?.length) yield chunk;
           continue;
         }
+        pieceSeconds += chunk.samples.length / chunk.sampleRate;
+        // A piece arrives whole from flite, in parts from espeak: the guess stands until its end.
+        if (queue.finishedAfterCurrent()) clock.measured(current, pieceSeconds);
         let offset = 0;
         while (offset < chunk.samples.length) {
           if (local.signal.aborted) return;
-          // Back to the event loop once, after the first slice: Node keeps a response's socket
-          // corked until the current run of microtasks ends, so without this the first bytes
-          // wait until the whole first piece is encoded. Yielding after every slice measured
-          // about half the throughput under load (bench load suite), so later slices run on.
-          if (yielded === 1) await new Promise<void>((resolve) => setImmediate(resolve));
+          // Each slice waits its turn on the event loop (loop-turns.ts): the consumer encodes
+          // it synchronously, and the turns also give Node the chance to write the previous
+          // slice to the socket (it stays corked until the current run of microtasks ends).
+          await loopTurns.take(clock.nextSliceDue());
           if (local.signal.aborted) return;
-          const seconds = yielded === 0 ? FIRST_CHUNK_SECONDS : MAX_CHUNK_SECONDS;
+          const seconds = first && current === 0 ? FIRST_CHUNK_SECONDS : MAX_CHUNK_SECONDS;
+          first = false;
           const step = Math.max(1, Math.round(chunk.sampleRate * seconds));
           const slice: PcmChunk = {
             samples: chunk.samples.subarray(offset, offset + step),
             sampleRate: chunk.sampleRate,
           };
           if (chunk.words) slice.words = wordsFrom(chunk, offset, step);
+          clock.played(slice.samples.length / chunk.sampleRate);
           yield slice;
           offset += step;
-          yielded++;
         }
       }
+      clock.measured(current, pieceSeconds);
     }
   } catch (err) {
     if (local.signal.aborted) return;

@@ -19,20 +19,34 @@ export const MAX_PIECE_CHARS = 200;
  * next pieces are synthesised while it plays.
  */
 export const FIRST_PIECE_CHARS = 48;
+/**
+ * The first piece when the engine is already busy: every first piece then queues behind others,
+ * so a shorter one (a few words; the cut costs some prosody at that one break) is what keeps the
+ * first audio of many requests at once under a second.
+ */
+export const BUSY_FIRST_PIECE_CHARS = 24;
+/** The second piece is at most this many times the first: it must be ready before the first ends. */
+const SECOND_PIECE_RATIO = 3;
 
 /**
- * Speakable pieces of `text`, in order; punctuation-only fragments are dropped.
+ * Speakable pieces of `text`, in order; punctuation-only fragments are dropped. The first piece
+ * is at most `firstPieceChars` long, the second three times that, the rest MAX_PIECE_CHARS.
  * @example
  * splitText("Hello there. How are you?"); // ["Hello there.", "How are you?"]
  */
-export function splitText(text: string): string[] {
+export function splitText(text: string, firstPieceChars = FIRST_PIECE_CHARS): string[] {
   const pieces: string[] = [];
+  const limitOfNext = () =>
+    pieces.length === 0
+      ? firstPieceChars
+      : pieces.length === 1
+        ? Math.min(MAX_PIECE_CHARS, firstPieceChars * SECOND_PIECE_RATIO)
+        : MAX_PIECE_CHARS;
   for (const paragraph of breakLongWords(text).split(/\n\s*\n|\r\n\s*\r\n/)) {
     for (const sentence of splitSentences(paragraph.replace(/\s+/g, " ").trim())) {
-      const limit = pieces.length === 0 ? FIRST_PIECE_CHARS : MAX_PIECE_CHARS;
-      for (const piece of splitLong(sentence, limit)) {
+      splitLong(sentence, limitOfNext, (piece) => {
         if (SPEAKABLE.test(piece)) pieces.push(piece);
-      }
+      });
     }
   }
   return pieces;
@@ -76,21 +90,17 @@ function isAbbreviation(piece: string): boolean {
   return ABBREVIATION.test(space < 0 ? piece : piece.slice(space));
 }
 
-/** Cuts a sentence into pieces of at most `limit` (the first) and MAX_PIECE_CHARS (the rest). */
-function splitLong(sentence: string, limit: number): string[] {
+/** Cuts a sentence into pieces, each at most `limit()` long (asked again for every piece). */
+function splitLong(sentence: string, limit: () => number, emit: (piece: string) => void): void {
   // A loop, not recursion: 2 MB without a sentence end is ten thousand pieces.
-  const pieces: string[] = [];
   let rest = sentence;
-  let max = limit;
-  while (rest.length > max) {
-    const cut = bestCut(rest, max);
+  while (rest.length > limit()) {
+    const cut = bestCut(rest, limit());
     const head = rest.slice(0, cut).trim();
-    if (head) pieces.push(head);
+    if (head) emit(head);
     rest = rest.slice(cut).trim();
-    max = MAX_PIECE_CHARS;
   }
-  if (rest) pieces.push(rest);
-  return pieces;
+  if (rest) emit(rest);
 }
 
 /** Where to cut a too-long sentence: the last clause break, else the last space, before `limit`. */

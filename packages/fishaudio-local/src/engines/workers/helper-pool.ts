@@ -35,28 +35,24 @@ export interface Job {
   /** Whether a crash mid-job may be retried (false once partial output has been delivered). */
   canRetry?(): boolean;
   /**
-   * Lower runs first (default 0); equal priorities run in arrival order. Synthesis passes the
-   * piece's index within its request, so first pieces of new requests overtake later pieces of
-   * older ones instead of queueing behind whole texts.
+   * Lower runs first (default 0); equal priorities run in arrival order. A function is read each
+   * time the pool picks its next job: synthesis passes when each piece is due (PlaybackClock), so
+   * the pool runs earliest deadline first while the deadlines move with playback.
    */
-  priority?: number;
+  priority?: number | (() => number);
 }
 
 interface Entry {
   job: Job;
   attempts: number;
-  /** Arrival order, the tie-break between equal priorities. */
-  seq: number;
   abortListener?: () => void;
   /** A retry after a crash: it had already been scheduled, so it runs before anything else. */
   retry?: boolean;
 }
 
-function before(a: Entry, b: Entry): boolean {
-  if (a.retry !== b.retry) return a.retry === true;
-  const pa = a.job.priority ?? 0;
-  const pb = b.job.priority ?? 0;
-  return pa !== pb ? pa < pb : a.seq < b.seq;
+function priorityOf(entry: Entry): number {
+  const p = entry.job.priority;
+  return typeof p === "function" ? p() : (p ?? 0);
 }
 
 interface Slot {
@@ -85,7 +81,6 @@ export class HelperPool {
   private readonly slots: Slot[];
   private readonly queue: Entry[] = [];
   private closed = false;
-  private seq = 0;
   private readonly options: HelperPoolOptions;
   /** How many helpers have been started (tests and benchmarks read it). */
   started = 0;
@@ -104,8 +99,13 @@ export class HelperPool {
       job.onError(new Error(`The ${this.options.name} engine has been closed.`));
       return;
     }
-    this.queue.push({ job, attempts: 0, seq: this.seq++ });
+    this.queue.push({ job, attempts: 0 });
     this.pump();
+  }
+
+  /** Whether a job queued now would wait: every helper has one, or others are queued already. */
+  busy(): boolean {
+    return this.queue.length > 0 || this.slots.every((slot) => slot.job !== undefined);
   }
 
   /** Starts helpers ahead of the first job (hides start-up latency). */
@@ -155,8 +155,23 @@ export class HelperPool {
   /** Removes and returns the queued entry that should run next (retries go first). */
   private takeNext(): Entry {
     let best = 0;
+    let bestPriority = priorityOf(this.queue[0]!);
     for (let i = 1; i < this.queue.length; i++) {
-      if (before(this.queue[i]!, this.queue[best]!)) best = i;
+      const entry = this.queue[i]!;
+      const current = this.queue[best]!;
+      if (entry.retry !== current.retry) {
+        if (entry.retry) {
+          best = i;
+          bestPriority = priorityOf(entry);
+        }
+        continue;
+      }
+      const priority = priorityOf(entry);
+      // Equal priorities: the queue is in arrival order, so the earlier index wins.
+      if (priority < bestPriority) {
+        best = i;
+        bestPriority = priority;
+      }
     }
     return this.queue.splice(best, 1)[0]!;
   }

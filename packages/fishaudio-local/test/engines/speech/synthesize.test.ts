@@ -8,10 +8,13 @@ import { HelperPool } from "../../../src/engines/workers/helper-pool.js";
 const voice = VOICES[0]!;
 
 /**
- * A speaker on a one-helper pool (like a busy flite): every piece becomes 50 ms of PCM on the
- * next turn; `sent` records the order pieces reach the helper.
+ * A speaker on a one-helper pool (like a busy flite): every piece becomes `samples` of 16 kHz PCM
+ * (default 50 ms) on the next turn; `sent` records the order pieces reach the helper.
  */
-function fakeSpeaker(sent: string[]): { speaker: PieceSpeaker; pool: HelperPool } {
+function fakeSpeaker(
+  sent: string[],
+  samples: number | ((text: string) => number) = 800,
+): { speaker: PieceSpeaker; pool: HelperPool } {
   const pool = new HelperPool({
     name: "fake",
     size: 1,
@@ -29,15 +32,16 @@ function fakeSpeaker(sent: string[]): { speaker: PieceSpeaker; pool: HelperPool 
       }),
   });
   const speaker: PieceSpeaker = {
-    speak(text, _voice, _settings, signal, order) {
+    speak(text, _voice, _settings, signal, due) {
       const queue = new ChunkQueue();
       pool.run({
         payload: { text },
         ...(signal ? { signal } : {}),
-        ...(order !== undefined ? { priority: order } : {}),
+        ...(due ? { priority: due } : {}),
         onMessage: (m) => {
           if ((m as { text: string }).text !== text) return false;
-          queue.push({ samples: new Int16Array(800), sampleRate: 16000 });
+          const n = typeof samples === "number" ? samples : samples(text);
+          queue.push({ samples: new Int16Array(n), sampleRate: 16000 });
           queue.end();
           return true;
         },
@@ -55,10 +59,11 @@ function sentences(name: string, n: number): string {
 }
 
 describe("speakText scheduling", () => {
-  it("runs a new request's first piece before the queued later pieces of older requests", async () => {
+  it("runs a new request's first piece before later pieces of requests with audio to play", async () => {
     const sent: string[] = [];
     const events: string[] = [];
-    const { speaker, pool } = fakeSpeaker(sent);
+    // Two seconds a piece: the older requests' listeners have seconds of audio ahead of them.
+    const { speaker, pool } = fakeSpeaker(sent, 32000);
     await pool.warm();
     const consume = async (name: string, onChunk?: (n: number) => void) => {
       let n = 0;
@@ -100,6 +105,28 @@ describe("speakText scheduling", () => {
     const fourth = sent.findIndex((t) => /^[A-DN]3 /.test(t));
     for (const name of ["A", "B", "C", "D", "N"]) {
       assert.ok(sent.indexOf(`${name}0 says hello.`) < fourth, sent.join(" | "));
+    }
+    await pool.close();
+  });
+
+  it("serves a stream about to run dry before later pieces of streams far ahead", async () => {
+    const sent: string[] = [];
+    // B and C: two seconds a piece; A: 50 ms a piece, so its listener is always about to run dry.
+    const { speaker, pool } = fakeSpeaker(sent, (text) => (text.startsWith("A") ? 800 : 32000));
+    await pool.warm();
+    const consume = async (name: string) => {
+      for await (const _ of speakText(speaker, voice, sentences(name, 8), {
+        voice: { engineVoiceId: voice.id },
+      })) {
+      }
+    };
+    const ahead = [consume("B"), consume("C")];
+    await new Promise((resolve) => setImmediate(resolve));
+    await Promise.all([...ahead, consume("A")]);
+    // By piece order alone, B3 and C3 (index 3) would run before A4 (index 4).
+    const a4 = sent.indexOf("A4 says hello.");
+    for (const later of ["B3 says hello.", "C3 says hello."]) {
+      assert.ok(a4 < sent.indexOf(later), sent.join(" | "));
     }
     await pool.close();
   });

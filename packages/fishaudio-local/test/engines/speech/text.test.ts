@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import {
+  BUSY_FIRST_PIECE_CHARS,
   FIRST_PIECE_CHARS,
   MAX_PIECE_CHARS,
   MAX_WORD_CHARS,
@@ -63,9 +64,24 @@ describe("splitText", () => {
       "In the early morning light, this sentence goes on for quite a while after its comma.",
     );
     assert.equal(clause[0], "In the early morning light,");
-    // Later sentences keep the long limit.
+    // The second piece is at most three first pieces long; later ones keep the long limit.
     const two = splitText(`Hi. ${sentence}`);
-    assert.equal(two[1], sentence);
+    assert.ok(two[1]!.length <= 3 * FIRST_PIECE_CHARS && sentence.startsWith(two[1]!), two[1]);
+    const three = splitText(`Hi. Hello there. ${sentence}`);
+    assert.equal(three[2], sentence);
+  });
+
+  it("cuts a shorter first piece and second piece when asked (a busy engine)", () => {
+    const sentence =
+      "The quick brown fox jumps over the lazy dog near the riverbank, while a gentle breeze carries the scent of pine.";
+    const pieces = splitText(sentence, BUSY_FIRST_PIECE_CHARS);
+    assert.equal(pieces[0], "The quick brown fox");
+    assert.ok(pieces[1]!.length <= 3 * BUSY_FIRST_PIECE_CHARS, pieces[1]);
+    assert.equal(pieces.join(" "), sentence);
+    // A first sentence already short enough is left whole.
+    assert.deepEqual(splitText("Hello from Fish Audio", BUSY_FIRST_PIECE_CHARS), [
+      "Hello from Fish Audio",
+    ]);
   });
 
   it("cuts text without any spaces into bounded pieces, losing nothing", () => {

@@ -182,4 +182,30 @@ describe("HelperPool scheduling", () => {
     assert.deepEqual(sent, ["a2", "c0", "d0", "a1", "b1", "b2"]);
     await pool.close();
   });
+
+  it("reads a priority function when it picks the next job, not when the job was queued", async () => {
+    const sent: string[] = [];
+    const pool = orderedPool(sent);
+    await pool.warm();
+    const due: Record<string, number> = { x: 0, y: 1, z: 2 };
+    const run = (value: string) =>
+      new Promise<void>((resolve, reject) =>
+        pool.run({
+          payload: { value },
+          priority: () => due[value] ?? 0,
+          onMessage: () => {
+            resolve();
+            return true;
+          },
+          onError: reject,
+        }),
+      );
+    const first = run("first");
+    const rest = ["x", "y", "z"].map(run);
+    // While "first" runs, z becomes the most urgent.
+    due.z = -1;
+    await Promise.all([first, ...rest]);
+    assert.deepEqual(sent, ["first", "z", "x", "y"]);
+    await pool.close();
+  });
 });
