@@ -25,6 +25,26 @@ describe("AccountStore", () => {
     assert.equal(store.getUser(user.id)!.creditMicro, 0);
   });
 
+  it("commits a request's charge and usage line together, and leaves the database at FULL", () => {
+    const user = store.createUser("c", 100);
+    const entry = {
+      userId: user.id,
+      keyId: "k",
+      kind: "tts" as const,
+      model: "s1",
+      voiceId: null,
+      units: 1,
+      costMicro: 70,
+    };
+    const id = store.chargeWithUsage(entry);
+    assert.ok(id !== undefined);
+    assert.equal(store.chargeWithUsage(entry), undefined, "70 more than the 30 left");
+    assert.equal(store.getUser(user.id)!.creditMicro, 30);
+    assert.equal(store.usage(user.id).length, 1);
+    // The charge runs at NORMAL; everything else keeps waiting for the disk.
+    assert.equal(db.pragma("synchronous", { simple: true }), 2);
+  });
+
   it("refunds restore the balance and drop the ledger line", () => {
     const user = store.createUser("b", 100);
     store.charge(user.id, 30);
