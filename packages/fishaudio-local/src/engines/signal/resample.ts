@@ -8,6 +8,8 @@
  * image or alias from 9 kHz up at least 70 dB down (test/engines/signal/resample.test.ts).
  */
 
+import { polyphaseSimd } from "./polyphase-wasm.js";
+
 /** Zero crossings of the sinc on each side of the centre, at the kernel's cut-off. */
 const HALF_ZEROS = 10;
 /** Table entries per zero crossing; linear interpolation between them. */
@@ -24,6 +26,9 @@ function gcd(a: number, b: number): number {
 }
 
 let sharedTable: Float32Array | undefined;
+/** Polyphase banks by rate pair, shared by every resampler at those rates (a few at most). */
+const banks = new Map<string, Float32Array>();
+const BANKS_KEPT = 16;
 
 function besselI0(x: number): number {
   let sum = 1;
@@ -59,8 +64,9 @@ function kernelTable(): Float32Array {
  *
  * Rates in a small rational ratio (16 kHz -> 44.1 kHz is 160:441) run as a polyphase filter: one
  * flat table of every phase's taps, the phase and input position stepped by integers, and the
- * input kept in one reused buffer, so the inner loop is a plain dot product with no allocation.
- * This runs for every second of mp3 and opus the server sends, so its cost is capacity.
+ * input kept in one reused buffer; the dot products run four taps at a time in WebAssembly SIMD
+ * (./polyphase-wasm.ts), or in plain JavaScript where that is missing. This runs for every
+ * second of mp3 and opus the server sends, so its cost is capacity.
  * @example
  * const r = new Resampler(16000, 44100);
  * const out = [r.push(samples), r.flush()];
@@ -81,15 +87,18 @@ export class Resampler {
   private readonly reach: number;
   private readonly taps: number;
   private readonly scratch: Float32Array;
-  /** Polyphase form (rational ratios): `phases` rows of `taps` weights, flat. */
+  /** Polyphase form (rational ratios): `phases` rows of `stride` weights (zero-padded), flat. */
   private readonly bank: Float32Array | undefined;
+  private readonly stride: number;
+  private readonly simd: boolean;
   private readonly phases: number;
   private readonly phaseStep: number;
   /** The next output's phase and the input index its kernel centres on (polyphase form). */
   private phase = 0;
   private centre = 0;
 
-  constructor(inRate: number, outRate: number) {
+  /** `simd: false` keeps the JavaScript loop (tests compare the two). */
+  constructor(inRate: number, outRate: number, options: { simd?: boolean } = {}) {
     if (!(inRate > 0 && outRate > 0)) {
       throw new RangeError(`Sample rates must be positive, got ${inRate} -> ${outRate}.`);
     }
@@ -98,6 +107,8 @@ export class Resampler {
     this.scale = Math.min(1, outRate / inRate) * CUTOFF;
     this.reach = Math.ceil(HALF_ZEROS / this.scale);
     this.taps = 2 * this.reach;
+    this.stride = Math.ceil(this.taps / 4) * 4;
+    this.simd = options.simd ?? true;
     // Pretend `reach` samples of silence precede the signal so the first outputs are defined.
     this.buffer = new Float32Array(this.reach + 4096);
     this.bufferLength = this.reach;
@@ -106,12 +117,20 @@ export class Resampler {
     const g = gcd(inRate, outRate);
     this.phases = outRate / g;
     this.phaseStep = inRate / g;
-    if (Number.isInteger(this.phases) && this.phases <= 2048) {
-      this.bank = new Float32Array(this.phases * this.taps);
-      for (let p = 0; p < this.phases; p++) {
-        this.coefficients(p / this.phases, this.bank.subarray(p * this.taps, (p + 1) * this.taps));
-      }
+    if (Number.isInteger(this.phases) && this.phases <= 2048) this.bank = this.sharedBank();
+  }
+
+  private sharedBank(): Float32Array {
+    const key = `${this.inRate}:${this.outRate}`;
+    let bank = banks.get(key);
+    if (bank) return bank;
+    bank = new Float32Array(this.phases * this.stride);
+    for (let p = 0; p < this.phases; p++) {
+      const row = bank.subarray(p * this.stride, p * this.stride + this.taps);
+      this.coefficients(p / this.phases, row);
     }
+    if (banks.size < BANKS_KEPT) banks.set(key, bank);
+    return bank;
   }
 
   /** Kernel weights for the 2·reach inputs around an output at fractional offset `frac`. */
@@ -179,29 +198,35 @@ export class Resampler {
   }
 
   private drainPolyphase(out: Float32Array, bank: Float32Array): void {
-    const { buffer, taps, phases, phaseStep } = this;
-    let phase = this.phase;
+    const { buffer, taps, stride, phases, phaseStep } = this;
     // In bounds by construction: drain() only emits outputs whose whole kernel is buffered.
-    let base = this.centre - this.reach + 1 - this.bufferStart;
-    for (let k = 0; k < out.length; k++) {
-      const row = phase * taps;
-      let a0 = 0;
-      let a1 = 0;
-      let j = 0;
-      for (; j + 1 < taps; j += 2) {
-        a0 += buffer[base + j]! * bank[row + j]!;
-        a1 += buffer[base + j + 1]! * bank[row + j + 1]!;
-      }
-      if (j < taps) a0 += buffer[base + j]! * bank[row + j]!;
-      out[k] = a0 + a1;
-      phase += phaseStep;
-      while (phase >= phases) {
-        phase -= phases;
-        base++;
+    const start = this.centre - this.reach + 1 - this.bufferStart;
+    const simd =
+      this.simd && polyphaseSimd(bank, stride, buffer, start, out, this.phase, phases, phaseStep);
+    if (!simd) {
+      let phase = this.phase;
+      let base = start;
+      for (let k = 0; k < out.length; k++) {
+        const row = phase * stride;
+        let a0 = 0;
+        let a1 = 0;
+        let j = 0;
+        for (; j + 1 < taps; j += 2) {
+          a0 += buffer[base + j]! * bank[row + j]!;
+          a1 += buffer[base + j + 1]! * bank[row + j + 1]!;
+        }
+        if (j < taps) a0 += buffer[base + j]! * bank[row + j]!;
+        out[k] = a0 + a1;
+        phase += phaseStep;
+        while (phase >= phases) {
+          phase -= phases;
+          base++;
+        }
       }
     }
-    this.phase = phase;
-    this.centre = base + this.bufferStart + this.reach - 1;
+    const steps = this.phase + out.length * phaseStep;
+    this.centre += Math.floor(steps / phases);
+    this.phase = steps % phases;
   }
 
   /** Ratios with no small common divisor: the kernel is evaluated per output. */

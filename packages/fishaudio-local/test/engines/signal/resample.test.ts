@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { polyphaseSimdAvailable } from "../../../src/engines/signal/polyphase-wasm.js";
 import { Resampler, resampleInt16 } from "../../../src/engines/signal/resample.js";
 import { rms, tone } from "../fixtures.js";
 
@@ -87,6 +88,31 @@ describe("Resampler", () => {
     const joined = parts.flatMap((p) => Array.from(p, Math.round));
     assert.equal(joined.length, whole.length);
     for (let i = 0; i < whole.length; i++) assert.ok(Math.abs(joined[i]! - whole[i]!) <= 1);
+  });
+
+  it("gives the same output through WebAssembly SIMD as through the JavaScript loop", () => {
+    assert.ok(polyphaseSimdAvailable(), "this Node has WebAssembly SIMD");
+    const input = tone(523, 0.7, 44100);
+    for (const [inRate, outRate] of [
+      [16000, 44100],
+      [22050, 48000],
+      [44100, 16000],
+      [16000, 48000],
+    ] as const) {
+      const pcm = input.subarray(0, Math.round(0.7 * inRate));
+      const simd = new Resampler(inRate, outRate);
+      const js = new Resampler(inRate, outRate, { simd: false });
+      for (let i = 0; i < pcm.length; i += 1001) {
+        const a = simd.push(pcm.subarray(i, i + 1001));
+        const b = js.push(pcm.subarray(i, i + 1001));
+        assert.equal(a.length, b.length);
+        for (let k = 0; k < a.length; k++) assert.ok(Math.abs(a[k]! - b[k]!) < 0.05);
+      }
+      const a = simd.flush();
+      const b = js.flush();
+      assert.equal(a.length, b.length);
+      for (let k = 0; k < a.length; k++) assert.ok(Math.abs(a[k]! - b[k]!) < 0.05);
+    }
   });
 
   it("handles rates with no small common divisor", () => {
