@@ -53,7 +53,7 @@ export const mp3EncoderSuite: Suite = {
         met: verdict(met),
         note: met
           ? undefined
-          : `The encoder runs on the event loop, so its time is CPU time; on a shared machine the wall figure also counts waiting for a core (load average in the header). Of the CPU, about a third is the band-limited resampling to 44.1 kHz (packages/fishaudio-local/src/engines/conditioner.ts), which every format pays.`,
+          : `The encoder runs on the event loop, so its time is CPU time; on a shared machine the wall figure also counts waiting for a core (load average in the header). Nearly all of the CPU is LAME itself (wasm-media-encoders, built for size, at LAME's default quality, which the library does not let a caller lower); the band-limited resampling to 44.1 kHz (a WebAssembly SIMD polyphase filter, packages/fishaudio-local/src/engines/signal/resample.ts) is about 5 % of it. A LAME build compiled for speed would close the rest: @mediabunny/mp3-encoder's SIMD build gave the same bytes for about 17 % less CPU side by side, but it is reachable only through mediabunny's worker-based encoder API.`,
       },
     ];
     const tables: DetailTable[] = [
