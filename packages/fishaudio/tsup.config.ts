@@ -24,8 +24,10 @@ export default defineConfig([
     external: ["ws", "fishaudio-local", /^node:/],
   },
   {
-    entry: { "cli/main": "src/cli/main.ts" },
+    entry: { "cli/main": "src/cli/main.ts", "cli/early": "src/cli/early.ts" },
     format: ["esm"],
+    // Each file whole: main.js is copied alone in a test, and early.js must stay tiny.
+    splitting: false,
     sourcemap: true,
     clean: false,
     target: "node20",

@@ -47,25 +47,33 @@ export function wavHeader(sampleRate: number): Uint8Array {
 }
 
 // 441 Hz at 44.1 kHz: a period is 100 samples (200 bytes), so 328 periods tile 65 600 bytes seamlessly.
-const TONE_BLOCK = (() => {
-  const block = Buffer.alloc(65_600);
-  for (let i = 0; i < block.length / 2; i++) {
-    block.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * i) / 100)), i * 2);
+const TONE_BYTES = 65_600;
+let toneBlock: Uint8Array | undefined;
+
+/** The shared tone block, made on first use (not at import: most servers never need it). */
+function tone(): Uint8Array {
+  if (!toneBlock) {
+    const block = Buffer.alloc(TONE_BYTES);
+    for (let i = 0; i < block.length / 2; i++) {
+      block.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * i) / 100)), i * 2);
+    }
+    toneBlock = new Uint8Array(block.buffer, block.byteOffset, block.length);
   }
-  return new Uint8Array(block.buffer, block.byteOffset, block.length);
-})();
+  return toneBlock;
+}
 
 /**
  * Yields `total` bytes of tone PCM in blocks of at most `blockSize` (the blocks are shared,
  * read-only views: cheap to produce, so a benchmark measures the transport, not the generator).
  * @example for (const block of tonePcm(1_000_000, 60_000)) socket.write(block);
  */
-export function* tonePcm(total: number, blockSize = TONE_BLOCK.length): Generator<Uint8Array> {
-  const size = Math.min(blockSize - (blockSize % 2), TONE_BLOCK.length);
+export function* tonePcm(total: number, blockSize = TONE_BYTES): Generator<Uint8Array> {
+  const block = tone();
+  const size = Math.min(blockSize - (blockSize % 2), block.length);
   let left = total;
   while (left > 0) {
     const n = Math.min(size, left);
-    yield TONE_BLOCK.subarray(0, n);
+    yield block.subarray(0, n);
     left -= n;
   }
 }

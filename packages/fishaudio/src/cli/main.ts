@@ -11,6 +11,7 @@ import { live } from "./commands/live.js";
 import { serve } from "./commands/serve.js";
 import { tts } from "./commands/tts.js";
 import { voices } from "./commands/voices.js";
+import { startEarly } from "./early.js";
 import { CliError, diagnose, ExitCode } from "./errors.js";
 import type { RunContext } from "./session.js";
 
@@ -132,6 +133,8 @@ async function run(argv: string[], ctx: RunContext): Promise<number> {
 }
 
 async function main(): Promise<void> {
+  // Started by bin/fishaudio.js already; this covers running main.ts itself (idempotent).
+  startEarly(process.argv.slice(2));
   const controller = new AbortController();
   const ctx: RunContext = { signal: controller.signal, errors: {}, cleanups: [] };
   let signals = 0;

