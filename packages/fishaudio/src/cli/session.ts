@@ -6,6 +6,7 @@ import { FishAudio } from "../index.js";
 import { flag, str, type Values } from "./args.js";
 import { CliError, type ErrorContext, ExitCode } from "./errors.js";
 import { defaultDataDir, type LocalServer, startLocalServer } from "./local.js";
+import { loopbackFetch } from "./loopback-fetch.js";
 import type { Verbosity } from "./output.js";
 
 /** The per-run state handed to every command. */
@@ -44,7 +45,11 @@ export async function connect(values: Values, ctx: RunContext): Promise<Session>
     ctx.cleanups.push(() => server.close());
     ctx.errors.baseUrl = server.url;
     ctx.errors.local = true;
-    const client = new FishAudio({ apiKey: server.apiKey, baseUrl: server.url });
+    const client = new FishAudio({
+      apiKey: server.apiKey,
+      baseUrl: server.url,
+      fetch: loopbackFetch,
+    });
     return { client, baseUrl: server.url, local: true };
   }
   if (str(values, "data-dir") !== undefined) {

@@ -9,8 +9,11 @@ export function mergeHeaders(...layers: (HeadersLike | undefined)[]): Record<str
   const out = new Map<string, [string, string]>();
   for (const layer of layers) {
     if (!layer) continue;
-    const entries: [string, string | null | undefined][] =
-      layer instanceof Headers ? [...layer.entries()] : Object.entries(layer);
+    // Told apart by shape, not `instanceof Headers`: on Node that global loads all of undici
+    // (tens of ms at start), which a client given its own fetch may never otherwise need.
+    const entries: [string, string | null | undefined][] = isHeaders(layer)
+      ? [...layer.entries()]
+      : Object.entries(layer);
     for (const [name, value] of entries) {
       const key = name.toLowerCase();
       if (value === null) out.delete(key);
@@ -18,4 +21,9 @@ export function mergeHeaders(...layers: (HeadersLike | undefined)[]): Record<str
     }
   }
   return Object.fromEntries(out.values());
+}
+
+/** A Headers object (or one like it): a record of header values has no `get` method. */
+function isHeaders(layer: HeadersLike): layer is Headers {
+  return typeof (layer as { get?: unknown }).get === "function";
 }
