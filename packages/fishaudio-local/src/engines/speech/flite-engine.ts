@@ -42,6 +42,13 @@ export interface FliteEngineOptions {
   thread?: boolean;
 }
 
+/**
+ * flite children run at a lower priority than the server. The event loop is one thread that
+ * encodes every stream and does all the I/O; at equal priority, two busy flite children on two
+ * cores left it two thirds of a core under load, and it, not flite, set how many streams the
+ * server could keep up with. Lower, flite takes what the loop leaves (the total work is the same).
+ */
+const CHILD_NICENESS = 5;
 /** Sentences a flite worker thread speaks before it is replaced (a child process: 200). */
 const THREAD_RECYCLE_AFTER = 16;
 
@@ -139,6 +146,7 @@ export class FliteEngine {
               const dir = scratchDir();
               return options.tierUp === false ? [dir, "--no-tier-up"] : [dir];
             },
+            CHILD_NICENESS,
           ),
     });
   }

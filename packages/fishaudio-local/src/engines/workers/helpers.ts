@@ -1,4 +1,5 @@
 import { type ChildProcess, fork } from "node:child_process";
+import { getPriority, setPriority } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { Helper, HelperEvents, HelperFactory } from "./helper-pool.js";
 import { inheritedExecArgv } from "./script-url.js";
@@ -19,6 +20,7 @@ function readyError(message: unknown): string | undefined {
 
 /**
  * Helpers as child processes (for engines whose crashes are native: a segfault must not reach us).
+ * `niceness` lowers the children's scheduling priority by that much (see FliteEngine for why).
  * @example
  * const create = forkHelpers(siblingScript(import.meta.url, "flite-child"), ["--expose-gc"]);
  */
@@ -26,6 +28,7 @@ export function forkHelpers(
   script: URL,
   extraExecArgv: string[] = [],
   args: () => string[] = () => [],
+  niceness = 0,
 ): HelperFactory {
   return (events: HelperEvents) =>
     new Promise<Helper>((resolve, reject) => {
@@ -34,6 +37,13 @@ export function forkHelpers(
         serialization: "advanced",
         stdio: ["ignore", "inherit", "inherit", "ipc"],
       });
+      if (niceness > 0 && child.pid !== undefined) {
+        try {
+          setPriority(child.pid, Math.min(19, getPriority(child.pid) + niceness));
+        } catch {
+          // A priority is an optimisation: a platform that refuses it runs the child as it is.
+        }
+      }
       let ready = false;
       let exited = false;
       const exitPromise = new Promise<void>((done) => child.once("exit", () => done()));

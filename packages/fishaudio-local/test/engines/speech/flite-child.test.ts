@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import { getPriority } from "node:os";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { FliteEngine } from "../../../src/engines/speech/flite-engine.js";
@@ -59,5 +61,31 @@ describe("flite child without the tier-up sentence (one-shot commands)", () => {
     const warm = await speak(true);
     assert.ok(cold.length > 32_000, "over a second of 16 kHz speech");
     assert.ok(cold.equals(warm), "the same PCM from both children");
+  });
+});
+
+describe("flite child priority", () => {
+  it("runs below the server's priority, so the event loop is served first under load", async () => {
+    const flite = new FliteEngine({ processes: 1, tierUp: false });
+    try {
+      await flite.pool.warm();
+      // The child is the only flite-child process whose parent is this test.
+      const children = readdirSync("/proc")
+        .filter((d) => /^\d+$/.test(d))
+        .flatMap((d) => {
+          try {
+            const stat = readFileSync(`/proc/${d}/stat`, "utf8");
+            const cmdline = readFileSync(`/proc/${d}/cmdline`, "utf8");
+            const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+            return ppid === process.pid && cmdline.includes("flite-child") ? [Number(d)] : [];
+          } catch {
+            return [];
+          }
+        });
+      assert.equal(children.length, 1, "one flite child");
+      assert.ok(getPriority(children[0]) > getPriority(), "a higher nice value than ours");
+    } finally {
+      await flite.close();
+    }
   });
 });
