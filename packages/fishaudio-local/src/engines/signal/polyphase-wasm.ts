@@ -151,6 +151,11 @@ export function polyphaseSimdAvailable(): boolean {
   return load() !== null;
 }
 
+/** Bytes of memory the module holds (it grows to the largest block and never shrinks). */
+export function polyphaseSimdMemoryBytes(): number {
+  return load()?.memory.buffer.byteLength ?? 0;
+}
+
 /**
  * Fills `out` with the polyphase filter's outputs: output k is the dot product of `stride`
  * inputs from `input[start + advance(k)]` with bank row `phase(k)`, where phase starts at `phase`
@@ -171,8 +176,33 @@ export function polyphaseSimd(
 ): boolean {
   const k = load();
   if (!k) return false;
+  // In blocks, so a whole file resampled at once does not grow the memory (which never shrinks).
+  for (let done = 0; done < out.length; ) {
+    const count = Math.min(BLOCK, out.length - done);
+    runBlock(k, bank, stride, input, start, out.subarray(done, done + count), phase, phases, step);
+    const steps = phase + count * step;
+    start += Math.floor(steps / phases);
+    phase = steps % phases;
+    done += count;
+  }
+  return true;
+}
+
+/** Outputs per call into the module. */
+const BLOCK = 16384;
+
+function runBlock(
+  k: Instance,
+  bank: Float32Array,
+  stride: number,
+  input: Float32Array,
+  start: number,
+  out: Float32Array,
+  phase: number,
+  phases: number,
+  step: number,
+): void {
   const count = out.length;
-  if (count === 0) return true;
   const span = Math.floor((phase + (count - 1) * step) / phases) + stride;
   const inAt = align16(bank.length);
   const outAt = align16(inAt + span);
@@ -189,7 +219,6 @@ export function polyphaseSimd(
   if (available < span) heap.fill(0, inAt + available, inAt + span);
   k.run(inAt * 4, 0, outAt * 4, count, stride * 4, phase, phases, step);
   out.set(heap.subarray(outAt, outAt + count));
-  return true;
 }
 
 /** Rounds a float index up to a 16-byte boundary. */
