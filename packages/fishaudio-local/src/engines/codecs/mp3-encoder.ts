@@ -66,7 +66,6 @@ export interface Mp3Level {
 export class Mp3Encoder implements AudioEncoder {
   readonly contentType = "audio/mpeg";
   private readonly conditioner: Conditioner;
-  private configured = false;
   private done = false;
 
   private constructor(
@@ -78,9 +77,14 @@ export class Mp3Encoder implements AudioEncoder {
     this.conditioner = new Conditioner({ sampleRate: rate, ...level });
   }
 
-  /** Takes an idle instance or starts one; it is configured when the first audio arrives. */
+  /**
+   * Takes an idle instance or starts one, configured at once: LAME's set-up (about 2 ms of CPU)
+   * then runs while the caller waits for the engine's first audio, not after it.
+   */
   static async create(rate: number, kbps: number, level: Mp3Level): Promise<Mp3Encoder> {
-    return new Mp3Encoder(idle.pop() ?? (await newLame()), rate, kbps, level);
+    const encoder = new Mp3Encoder(idle.pop() ?? (await newLame()), rate, kbps, level);
+    encoder.configure();
+    return encoder;
   }
 
   write(chunk: PcmChunk): Uint8Array {
@@ -93,7 +97,6 @@ export class Mp3Encoder implements AudioEncoder {
     if (this.done) throw new Error("The encoder has already ended.");
     this.done = true;
     const rest = this.encode(this.conditioner.flushFloat());
-    this.configure();
     const tail = this.lame.finalize();
     const out = new Uint8Array(rest.length + tail.length);
     out.set(rest, 0);
@@ -102,10 +105,8 @@ export class Mp3Encoder implements AudioEncoder {
     return out;
   }
 
-  /** Configures LAME on first use (an idle instance may have been set up for another stream). */
+  /** Configures LAME for this stream (an idle instance was set up for another one). */
   private configure(): void {
-    if (this.configured) return;
-    this.configured = true;
     this.lame.configure({
       channels: 1,
       sampleRate: this.rate,
@@ -116,7 +117,6 @@ export class Mp3Encoder implements AudioEncoder {
 
   private encode(samples: Float32Array): Uint8Array {
     if (samples.length === 0) return new Uint8Array(0);
-    this.configure();
     // The returned view is the encoder's own buffer, overwritten by the next call: copy it.
     return this.lame.encode([samples]).slice();
   }
