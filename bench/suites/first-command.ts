@@ -172,7 +172,7 @@ export const firstCommandSuite: Suite = {
         met: verdict(wallOk),
         note: wallOk
           ? undefined
-          : `Wall time on a shared machine includes waiting for a core: the empty node process beside it took ${fmt(base.median, 3)} s (load average ${fmt(load, 2)} at the end of the suite). The CPU time (${fmt(cpu.median, 2)} s for the whole tree) is the figure the load moves least; an idle machine would settle the wall time.`,
+          : `Wall time on a shared machine includes waiting for a core: the empty node process beside it took ${fmt(base.median, 3)} s (load average ${fmt(load, 2)} at the end of the suite). The CPU time (${fmt(cpu.median, 2)} s for the whole tree) is the figure the load moves least; an idle machine would settle the wall time. On the command's path, in order: Node's own start (the empty process), loading the CLI and the server's ~130 ES modules (the largest share of the main thread's CPU; bundling the server for one-shots would cut the per-module part), SQLite's first synced commits, flite speaking the sentence in its worker thread, and LAME encoding it on the main thread. The flite worker and LAME's compilation already start before anything else loads (they overlap with the module loading), and the CLI reaches its server over node:http rather than undici.`,
       },
       {
         id: "first-command.memory",
