@@ -101,6 +101,8 @@ export class FishAudio {
   readonly #log: ReturnType<typeof levelled>;
   /** Keys this client has sent, so that no log line can contain one. */
   readonly #keysSeen = new Set<string>();
+  /** Auth and User-Agent merged once, when the key is a fixed string and there are no defaults. */
+  readonly #fixedHeaders: Record<string, string> | undefined;
 
   /**
    * Creates a client; throws FishAudioError when no API key is given or found in FISH_API_KEY.
@@ -132,6 +134,9 @@ export class FishAudio {
     this.#fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this.#defaultHeaders = options.defaultHeaders;
     this.#defaultQuery = options.defaultQuery;
+    // Default headers are read per request when given: the caller may change them later.
+    this.#fixedHeaders =
+      typeof apiKey === "string" && !options.defaultHeaders ? this.#headers(apiKey) : undefined;
     const logger = options.logger ?? console;
     this.logLevel = resolveLogLevel(options.logLevel, readEnv("FISH_LOG"), logger);
     this.#log = levelled(logger, this.logLevel, () => [...this.#keysSeen]);
@@ -218,15 +223,7 @@ export class FishAudio {
    * @example const raw = await client.requestJSON({ method: "GET", path: "/wallet/self/package" });
    */
   requestJSON(spec: RequestSpecInput, options?: RequestOptions): APIPromise<unknown> {
-    return this.#request(spec, options, async (response, deadline) => {
-      let text: string;
-      try {
-        text = await deadline.race(response.text());
-      } finally {
-        deadline.dispose();
-      }
-      return { data: parseJSONBody(text, response), text };
-    });
+    return this.#request(spec, options, readJSON);
   }
 
   /**
@@ -234,84 +231,100 @@ export class FishAudio {
    * @example const audio = await client.requestStream({ method: "POST", path: "/v1/tts", body });
    */
   requestStream(spec: RequestSpecInput, options?: RequestOptions): APIPromise<AudioStream> {
-    return this.#request(spec, options, async (response, deadline) => {
-      deadline.disarm();
-      const body = response.body;
-      if (!body) {
-        deadline.dispose();
-        return { data: new AudioStream(emptyBody()) };
-      }
-      return { data: new AudioStream(readBody(body, deadline)) };
-    });
+    return this.#request(spec, options, readAudio);
   }
 
   #request<T>(
     spec: RequestSpecInput,
     options: RequestOptions | undefined,
-    read: (response: Response, deadline: Deadline) => Promise<{ data: unknown; text?: string }>,
+    read: Read,
   ): APIPromise<T> {
     const mode: ReplyMode = { raw: false };
     const reply = this.#send(spec, options, mode, read);
-    return new APIPromise<T>({ reply, mode, map: (data) => data as T });
+    return new APIPromise<T>({ reply, mode, map: identity as (data: unknown) => T });
   }
 
-  /** The one pipeline: build, fetch under a deadline, classify, retry, log, then hand to `read`. */
+  /**
+   * The one pipeline: build, fetch under a deadline, classify, retry, log, then hand to `read`.
+   * It runs for every call, so the common case (a string key, no query, no extra headers, logs
+   * below info) skips what it does not need: no URL parsing, no header merging, no log strings.
+   */
   async #send(
     specInput: RequestSpecInput,
     options: RequestOptions | undefined,
     mode: ReplyMode,
-    read: (response: Response, deadline: Deadline) => Promise<{ data: unknown; text?: string }>,
+    read: Read,
   ): Promise<Reply> {
-    const spec = await specInput;
-    const timeout = checkTimeout("timeout", options?.timeout ?? this.timeout);
-    const maxRetries = checkRetries("maxRetries", options?.maxRetries ?? this.maxRetries);
+    const spec = specInput instanceof Promise ? await specInput : specInput;
+    const timeout =
+      options?.timeout === undefined ? this.timeout : checkTimeout("timeout", options.timeout);
+    const maxRetries =
+      options?.maxRetries === undefined
+        ? this.maxRetries
+        : checkRetries("maxRetries", options.maxRetries);
     const signal = options?.signal;
-    const url = this.buildURL(spec.path, spec.query, options?.query);
+    const url =
+      this.#defaultQuery || spec.query || options?.query
+        ? this.buildURL(spec.path, spec.query, options?.query)
+        : this.baseUrl + spec.path;
     const { body, contentType } = encodeBody(spec.body);
+    const extraHeaders = contentType || spec.headers || options?.headers;
     const log = this.#log;
-    const what = `${spec.method} ${spec.path}`;
+    const logInfo = log.enabled("info");
+    const what = logInfo || log.enabled("debug") ? `${spec.method} ${spec.path}` : "";
     // POST (TTS and ASR charge, voice creation creates) and PATCH are retried only when the
     // server cannot have acted on them: see mayHaveTakenEffect.
     const idempotent = spec.method !== "POST" && spec.method !== "PATCH";
 
     for (let retry = 0; ; retry++) {
       if (signal?.aborted) throw new APIUserAbortError();
-      const attempt = `attempt ${retry + 1} of ${maxRetries + 1}`;
-      const headers = this.#headers(
-        await this.#currentKey(),
-        contentType,
-        spec.headers,
-        options?.headers,
-      );
-      const init: RequestInit = { method: spec.method, headers };
+      const fixed = this.#fixedHeaders;
+      const headers =
+        fixed === undefined
+          ? this.#headers(await this.#currentKey(), contentType, spec.headers, options?.headers)
+          : extraHeaders
+            ? mergeHeaders(fixed, contentType, spec.headers, options?.headers)
+            : // A copy: a custom fetch may change the headers it is given.
+              { ...fixed };
+      const deadline = new Deadline(timeout, signal);
+      const init: RequestInit = { method: spec.method, headers, signal: deadline.signal };
       if (body !== undefined) init.body = body;
       if (log.enabled("debug")) {
-        log.debug(`fishaudio: ${what} sending (${attempt}) headers: ${describeHeaders(headers)}`);
+        log.debug(
+          `fishaudio: ${what} sending (${attemptOf(retry, maxRetries)}) headers: ${describeHeaders(headers)}`,
+        );
       }
-      const started = performance.now();
-      const took = () => `${Math.round(performance.now() - started)} ms`;
-      const deadline = new Deadline(timeout, signal);
+      const started = logInfo ? performance.now() : 0;
       deadline.arm("waiting for the response");
       let response: Response;
       try {
-        response = await deadline.race(this.#fetch(url, { ...init, signal: deadline.signal }));
+        response = await deadline.race(this.#fetch(url, init));
       } catch (cause) {
         deadline.dispose();
         const error = deadline.error ?? connectionError(cause);
         const mayRepeat = idempotent || (!deadline.error && !mayHaveTakenEffect(cause));
         if (error instanceof APIUserAbortError || retry >= maxRetries || !mayRepeat) {
-          log.info(`fishaudio: ${what} failed in ${took()} (${attempt}): ${error.message}`);
+          if (logInfo) {
+            log.info(
+              `fishaudio: ${what} failed in ${took(started)} (${attemptOf(retry, maxRetries)}): ${error.message}`,
+            );
+          }
           throw error;
         }
         const delay = retryDelayMs(retry, undefined);
-        log.info(
-          `fishaudio: ${what} failed in ${took()} (${attempt}): ${error.message}; retrying in ${Math.round(delay)} ms`,
-        );
+        if (logInfo) {
+          log.info(
+            `fishaudio: ${what} failed in ${took(started)} (${attemptOf(retry, maxRetries)}): ${error.message}; retrying in ${Math.round(delay)} ms`,
+          );
+        }
         await sleep(delay, signal);
         continue;
       }
       const requestId = requestIdOf(response.headers);
-      const outcome = `${what} ${response.status} in ${took()} (${attempt}${requestId ? `, request id ${requestId}` : ""})`;
+      // Only for log lines, so only built when they are written.
+      const outcome = logInfo
+        ? `${what} ${response.status} in ${took(started)} (${attemptOf(retry, maxRetries)}${requestId ? `, request id ${requestId}` : ""})`
+        : "";
 
       if (!response.ok) {
         const errorBody = await readErrorBody(response, deadline);
@@ -322,23 +335,23 @@ export class FishAudio {
           : response.status === 429 || response.status === 503;
         if (retryable && retry < maxRetries) {
           const delay = retryDelayMs(retry, response.headers);
-          log.info(`fishaudio: ${outcome}; retrying in ${Math.round(delay)} ms`);
+          if (logInfo) log.info(`fishaudio: ${outcome}; retrying in ${Math.round(delay)} ms`);
           await sleep(delay, signal);
           continue;
         }
-        log.info(`fishaudio: ${outcome}`);
+        if (logInfo) log.info(`fishaudio: ${outcome}`);
         throw APIError.generate(response.status, errorBody, response.headers);
       }
 
       if (mode.raw) {
         // The caller asked for the Response itself: its body is theirs to read, unbounded.
         deadline.dispose();
-        log.info(`fishaudio: ${outcome}`);
+        if (logInfo) log.info(`fishaudio: ${outcome}`);
         return { response, requestId };
       }
       try {
         const { data, text } = await read(response, deadline);
-        log.info(`fishaudio: ${outcome}`);
+        if (logInfo) log.info(`fishaudio: ${outcome}`);
         return text === undefined
           ? { response, requestId, data }
           : { response, requestId, data, text };
@@ -349,17 +362,59 @@ export class FishAudio {
         // the request had no effect to repeat (a voice created twice, a TTS charged twice).
         const error = cause instanceof APIConnectionError ? cause : connectionError(cause);
         if (retry >= maxRetries || !idempotent) {
-          log.info(`fishaudio: ${outcome}; the body failed: ${error.message}`);
+          if (logInfo) log.info(`fishaudio: ${outcome}; the body failed: ${error.message}`);
           throw error;
         }
         const delay = retryDelayMs(retry, undefined);
-        log.info(
-          `fishaudio: ${outcome}; the body failed: ${error.message}; retrying in ${Math.round(delay)} ms`,
-        );
+        if (logInfo) {
+          log.info(
+            `fishaudio: ${outcome}; the body failed: ${error.message}; retrying in ${Math.round(delay)} ms`,
+          );
+        }
         await sleep(delay, signal);
       }
     }
   }
+}
+
+/** How the pipeline hands a successful response to the method that asked for it. */
+type Read = (response: Response, deadline: Deadline) => Promise<{ data: unknown; text?: string }>;
+
+function attemptOf(retry: number, maxRetries: number): string {
+  return `attempt ${retry + 1} of ${maxRetries + 1}`;
+}
+
+function took(started: number): string {
+  return `${Math.round(performance.now() - started)} ms`;
+}
+
+function identity(data: unknown): unknown {
+  return data;
+}
+
+/** The JSON body under the deadline; the text is kept for a late `.asResponse()`. */
+async function readJSON(
+  response: Response,
+  deadline: Deadline,
+): Promise<{ data: unknown; text: string }> {
+  let text: string;
+  try {
+    text = await deadline.race(response.text());
+  } finally {
+    deadline.dispose();
+  }
+  return { data: parseJSONBody(text, response), text };
+}
+
+/** The body as an AudioStream; the deadline then bounds each chunk instead. */
+async function readAudio(response: Response, deadline: Deadline): Promise<{ data: AudioStream }> {
+  deadline.disarm();
+  const body = response.body;
+  if (!body) {
+    deadline.dispose();
+    return { data: new AudioStream(emptyBody()) };
+  }
+  return { data: new AudioStream(readBody(body, deadline)) };
 }
 
 function normaliseBaseUrl(raw: string): string {
@@ -395,11 +450,13 @@ function checkRetries(field: string, value: number): number {
   return value;
 }
 
+const NO_BODY = { body: undefined, contentType: undefined } as const;
+
 function encodeBody(body: RequestSpec["body"]): {
   body: BodyInit | undefined;
   contentType: Record<string, string> | undefined;
 } {
-  if (body === undefined) return { body: undefined, contentType: undefined };
+  if (body === undefined) return NO_BODY;
   if (body instanceof Uint8Array) {
     return {
       body: body as Uint8Array<ArrayBuffer>,
@@ -450,10 +507,12 @@ async function readErrorBody(response: Response, deadline: Deadline): Promise<un
 }
 
 function parseJSONBody(text: string, response: Response): unknown {
-  if (!text.trim()) return undefined;
+  if (text === "") return undefined;
   try {
     return JSON.parse(text) as unknown;
   } catch (cause) {
+    // Checked only here: trimming every body would copy it.
+    if (!text.trim()) return undefined;
     const error = new APIError(
       response.status,
       text,

@@ -76,7 +76,7 @@ export class APIPromise<T> extends Promise<WithRequestID<T>> {
    */
   _thenUnwrap<U>(map: (data: T) => U): APIPromise<U> {
     const { reply, mode, map: inner } = this.#source;
-    return new APIPromise<U>({ reply, mode, map: (data) => map(inner(data)) });
+    return new APIPromise<U>({ reply, mode, map: compose(map, inner) });
   }
 
   /**
@@ -141,6 +141,11 @@ export class APIPromise<T> extends Promise<WithRequestID<T>> {
   override finally(onfinally?: (() => void) | null): Promise<WithRequestID<T>> {
     return this.#parse().finally(onfinally);
   }
+}
+
+/** `map` after `inner`; a returned arrow, so the build gives it no name at every call. */
+function compose<T, U>(map: (data: T) => U, inner: (data: unknown) => T): (data: unknown) => U {
+  return (data) => map(inner(data));
 }
 
 /** Adds `requestId` to a result object as a non-enumerable property. */

@@ -1,16 +1,23 @@
 import { type APIError, APITimeoutError, APIUserAbortError } from "../core/error.js";
 
+type FailListener = (error: APIError) => void;
+
 /**
  * One attempt's time budget plus the caller's AbortSignal. `race()` makes any promise (fetch,
  * a body read) fail with APITimeoutError when the armed timer fires, or APIUserAbortError
  * when the caller aborts, even if a custom `fetch` ignores its signal. `signal` aborts the
  * underlying request in both cases. `dispose()` clears the timer and the abort listener.
+ *
+ * Every request makes one, so it allocates only what it uses: no listener list until something
+ * waits on it, no abort handler without a caller's signal, timers through static callbacks.
  */
 export class Deadline {
   readonly #controller = new AbortController();
   readonly #ms: number;
   readonly #userSignal: AbortSignal | undefined;
-  readonly #pending = new Set<(error: APIError) => void>();
+  #onAbort: (() => void) | undefined;
+  /** Who to tell when the deadline fails: pending races and `onFail` listeners. */
+  #listeners: FailListener[] | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #error: APIError | undefined;
   #disposed = false;
@@ -21,8 +28,13 @@ export class Deadline {
   constructor(ms: number, userSignal?: AbortSignal) {
     this.#ms = ms;
     this.#userSignal = userSignal;
-    if (userSignal?.aborted) this.#fail(new APIUserAbortError());
-    else userSignal?.addEventListener("abort", this.#onAbort);
+    if (!userSignal) return;
+    if (userSignal.aborted) {
+      this.#fail(new APIUserAbortError());
+    } else {
+      this.#onAbort = () => this.#fail(new APIUserAbortError());
+      userSignal.addEventListener("abort", this.#onAbort);
+    }
   }
 
   /** The signal to hand to fetch: aborts on timeout and on the caller's abort. */
@@ -39,10 +51,12 @@ export class Deadline {
   arm(what: string): void {
     this.disarm();
     if (this.#error) return;
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined;
-      this.#fail(new APITimeoutError(`Request timed out after ${this.#ms} ms ${what}.`));
-    }, this.#ms);
+    this.#timer = setTimeout(Deadline.#expire, this.#ms, this, what);
+  }
+
+  static #expire(self: Deadline, what: string): void {
+    self.#timer = undefined;
+    self.#fail(new APITimeoutError(`Request timed out after ${self.#ms} ms ${what}.`));
   }
 
   /**
@@ -68,26 +82,33 @@ export class Deadline {
   }
 
   /** Calls `listener` once when the deadline fails (at once if it already has). */
-  onFail(listener: (error: APIError) => void): void {
+  onFail(listener: FailListener): void {
     if (this.#error) listener(this.#error);
-    else this.#pending.add(listener);
+    else this.#listen(listener);
+  }
+
+  /** Adds a fail listener; returns the list it went into. */
+  #listen(listener: FailListener): FailListener[] {
+    this.#listeners ??= [];
+    this.#listeners.push(listener);
+    return this.#listeners;
   }
 
   #schedule(ms: number): void {
-    this.#timer = setTimeout(this.#check, ms);
+    this.#timer = setTimeout(Deadline.#check, ms, this);
   }
 
-  readonly #check = (): void => {
-    this.#timer = undefined;
-    if (this.#error || this.#disposed || this.#watching === undefined) return;
-    const since = this.#waitingSince;
+  static #check(self: Deadline): void {
+    self.#timer = undefined;
+    if (self.#error || self.#disposed || self.#watching === undefined) return;
+    const since = self.#waitingSince;
     const waited = since === undefined ? 0 : performance.now() - since;
-    if (waited >= this.#ms) {
-      this.#fail(new APITimeoutError(`Request timed out after ${this.#ms} ms ${this.#watching}.`));
+    if (waited >= self.#ms) {
+      self.#fail(new APITimeoutError(`Request timed out after ${self.#ms} ms ${self.#watching}.`));
     } else {
-      this.#schedule(this.#ms - waited);
+      self.#schedule(self.#ms - waited);
     }
-  };
+  }
 
   /** Stops the timer without ending the deadline. */
   disarm(): void {
@@ -102,15 +123,14 @@ export class Deadline {
       return Promise.reject(this.#error);
     }
     return new Promise<T>((resolve, reject) => {
-      const onFail = (error: APIError) => reject(error);
-      this.#pending.add(onFail);
+      const listeners = this.#listen(reject);
       promise.then(
         (value) => {
-          this.#pending.delete(onFail);
+          forget(listeners, reject);
           resolve(value);
         },
         (error: unknown) => {
-          this.#pending.delete(onFail);
+          forget(listeners, reject);
           reject(this.#error ?? error);
         },
       );
@@ -121,19 +141,21 @@ export class Deadline {
   dispose(): void {
     this.#disposed = true;
     this.disarm();
-    this.#userSignal?.removeEventListener("abort", this.#onAbort);
+    if (this.#onAbort) this.#userSignal?.removeEventListener("abort", this.#onAbort);
   }
-
-  readonly #onAbort = (): void => {
-    this.#fail(new APIUserAbortError());
-  };
 
   #fail(error: APIError): void {
     if (this.#error) return;
     this.#error = error;
     this.disarm();
-    for (const reject of this.#pending) reject(error);
-    this.#pending.clear();
+    const listeners = this.#listeners;
+    this.#listeners = undefined;
+    if (listeners) for (const listener of listeners) listener(error);
     this.#controller.abort(error);
   }
+}
+
+function forget(listeners: FailListener[], listener: FailListener): void {
+  const at = listeners.indexOf(listener);
+  if (at >= 0) listeners.splice(at, 1);
 }

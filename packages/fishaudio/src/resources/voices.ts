@@ -1,4 +1,4 @@
-import type { RequestSpec } from "../client.js";
+import type { RequestSpec, RequestSpecInput } from "../client.js";
 import type { APIPromise } from "../core/api-promise.js";
 import { ValidationError } from "../core/error.js";
 import { PagePromise, type PaginatedResponse } from "../core/pagination.js";
@@ -201,7 +201,7 @@ export class Voices extends APIResource {
   get(voiceId: string, options?: RequestOptions): APIPromise<Voice> {
     return this._client
       .requestJSON(
-        later(() => ({ method: "GET", path: voicePath(voiceId) })),
+        guarded(() => ({ method: "GET", path: voicePath(voiceId) })),
         options,
       )
       ._thenUnwrap(toVoice);
@@ -226,7 +226,7 @@ export class Voices extends APIResource {
   design(params: VoiceDesignParams, options?: RequestOptions): APIPromise<VoiceDesignResponse> {
     return this._client
       .requestJSON(
-        later(() => designSpec(params)),
+        guarded(() => designSpec(params)),
         options,
       )
       ._thenUnwrap(toVoiceDesignResponse);
@@ -271,7 +271,7 @@ export class Voices extends APIResource {
   delete(voiceId: string, options?: RequestOptions): APIPromise<void> {
     return this._client
       .requestJSON(
-        later(() => ({ method: "DELETE", path: voicePath(voiceId) })),
+        guarded(() => ({ method: "DELETE", path: voicePath(voiceId) })),
         options,
       )
       ._thenUnwrap(nothing);
@@ -354,9 +354,16 @@ async function updateSpec(voiceId: string, params: VoiceUpdateParams): Promise<R
   return { method: "PATCH", path: voicePath(voiceId), body };
 }
 
-/** A spec built on the next tick, so that its validation errors reject instead of throwing. */
-async function later(build: () => RequestSpec): Promise<RequestSpec> {
-  return build();
+/**
+ * The spec, or a rejected promise when building it throws: validation errors reject the call's
+ * promise instead of throwing, without an extra promise when the arguments are fine.
+ */
+function guarded(build: () => RequestSpec): RequestSpecInput {
+  try {
+    return build();
+  } catch (error) {
+    return Promise.reject(error);
+  }
 }
 
 function nothing(): void {}
