@@ -4,7 +4,9 @@
  */
 
 import { DecodeEngine } from "./codecs/decode-engine.js";
-import { createEncoder } from "./codecs/encoders.js";
+import { EncoderThreads } from "./codecs/encoder-threads.js";
+import { checkEncoderOptions, createEncoder } from "./codecs/encoders.js";
+import { inlineEncoder } from "./codecs/inline-encoder.js";
 import { AsrEngine } from "./recognition/asr-engine.js";
 import { estimatePitch } from "./signal/pitch.js";
 import { EspeakEngine } from "./speech/espeak-engine.js";
@@ -15,6 +17,7 @@ import type { Engines, EngineVoice, PcmChunk, SynthesisOptions } from "./types.j
 
 export { decodeAudio } from "./codecs/decode.js";
 export { createEncoder, mp3Bitrate, mp3SampleRate, opusBitrate } from "./codecs/encoders.js";
+export { inlineEncoder } from "./codecs/inline-encoder.js";
 export { estimatePitch } from "./signal/pitch.js";
 export { pickVoice } from "./speech/voices.js";
 export * from "./types.js";
@@ -35,6 +38,11 @@ export interface EngineOptions {
    * process: a one-shot command, see flite-worker.ts).
    */
   fliteIn?: "process" | "thread";
+  /**
+   * Threads that encode streamed mp3 and opus off the event loop (default 2 when `warm`, else 0:
+   * a one-shot command encodes its one stream inline rather than start a thread for it).
+   */
+  encoderThreads?: number;
 }
 
 /** The engines plus internals that tests and benchmarks look at. */
@@ -45,6 +53,7 @@ export interface LocalEngines extends Engines {
     espeak: EspeakEngine;
     asr: AsrEngine;
     decoder: DecodeEngine;
+    encoderThreads: EncoderThreads | undefined;
   };
 }
 
@@ -65,12 +74,16 @@ export async function createEngines(options: EngineOptions = {}): Promise<LocalE
   const espeak = new EspeakEngine({ workers: options.espeakWorkers ?? 1 });
   const asr = new AsrEngine(options.asrModelDir ? { modelDir: options.asrModelDir } : {});
   const decoder = new DecodeEngine();
+  const threadCount = options.encoderThreads ?? ((options.warm ?? true) ? 2 : 0);
+  const encoderThreads = threadCount > 0 ? new EncoderThreads(threadCount) : undefined;
   const voices = VOICES.map(publicVoice);
   let closed = false;
 
   if (options.warm ?? true) {
     // Failures here surface again, with context, on first use.
-    await Promise.all([flite.pool.warm(), espeak.pool.warm()]).catch(() => undefined);
+    await Promise.all([flite.pool.warm(), espeak.pool.warm(), encoderThreads?.warm()]).catch(
+      () => undefined,
+    );
     if (asr.installed()) asr.warm().catch(() => undefined);
   }
 
@@ -78,7 +91,7 @@ export async function createEngines(options: EngineOptions = {}): Promise<LocalE
     engine === "flite" ? flite : espeak;
 
   return {
-    internals: { flite, espeak, asr, decoder },
+    internals: { flite, espeak, asr, decoder, encoderThreads },
     voices: () => voices.map((v) => ({ ...v, languages: [...v.languages] })),
     voiceForLanguage: (language: string) => publicVoice(voiceForLanguage(language)),
     synthesize(text: string, synthesis: SynthesisOptions): AsyncIterable<PcmChunk> {
@@ -92,12 +105,25 @@ export async function createEngines(options: EngineOptions = {}): Promise<LocalE
       return speakText(speakerFor(spec.engine), spec, text, synthesis);
     },
     createEncoder,
+    async createStreamEncoder(encoding) {
+      if (encoderThreads && (encoding.format === "mp3" || encoding.format === "opus")) {
+        checkEncoderOptions(encoding);
+        return encoderThreads.open(encoding);
+      }
+      return inlineEncoder(await createEncoder(encoding));
+    },
     decode: (audio, options) => decoder.decode(audio, options),
     transcribe: (pcm, transcribeOptions) => asr.transcribe(pcm, transcribeOptions),
     estimatePitch,
     async close() {
       closed = true;
-      await Promise.all([flite.close(), espeak.close(), asr.close(), decoder.close()]);
+      await Promise.all([
+        flite.close(),
+        espeak.close(),
+        asr.close(),
+        decoder.close(),
+        encoderThreads?.close(),
+      ]);
     },
   };
 }

@@ -21,6 +21,11 @@ export interface PcmChunk {
    * sample by the engine itself (a word may end after the chunk does).
    */
   words?: WordTiming[];
+  /**
+   * When this audio must reach the listener (performance.now() ms, PlaybackClock): encoders on
+   * other threads take the most urgent chunk first.
+   */
+  due?: number;
 }
 
 /** A voice an engine can speak with; each becomes a public voice in `GET /model`. */
@@ -86,6 +91,17 @@ export interface AudioEncoder {
   end(): Uint8Array;
 }
 
+/**
+ * An encoder whose work runs off the event loop: each call resolves with the bytes. Calls are
+ * made one at a time (await each); `discard()` frees an encoder that will never be ended.
+ */
+export interface AsyncAudioEncoder {
+  readonly contentType: string;
+  write(chunk: PcmChunk): Promise<Uint8Array>;
+  end(): Promise<Uint8Array>;
+  discard(): void;
+}
+
 export interface TranscriptSegment {
   text: string;
   /** Seconds from the start of the audio. */
@@ -141,6 +157,11 @@ export interface Engines {
   synthesize(text: string, options: SynthesisOptions): AsyncIterable<PcmChunk>;
   /** Asynchronous: an encoder may be a WASM instance that starts on demand. */
   createEncoder(options: EncoderOptions): Promise<AudioEncoder>;
+  /**
+   * An encoder for a streamed response, run off the event loop where the engines can (mp3 and
+   * opus on encoder threads); without it, callers wrap createEncoder.
+   */
+  createStreamEncoder?(options: EncoderOptions): Promise<AsyncAudioEncoder>;
   /** Decodes wav, mp3, ogg (vorbis/opus), flac or m4a to mono PCM at 16 kHz. */
   decode(audio: Uint8Array, options?: DecodeOptions): Promise<PcmChunk>;
   /** Open-vocabulary English speech recognition on 16 kHz mono PCM. */

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import type { RawData, WebSocket } from "ws";
 import type { ServerContext } from "../context.js";
-import type { AudioEncoder } from "../engines/types.js";
+import type { AsyncAudioEncoder } from "../engines/types.js";
 import { EngineUnavailableError, UnsupportedAudioError } from "../engines/types.js";
 import { decodePayload } from "../http/decode.js";
 import { describeValue } from "../http/describe.js";
@@ -42,7 +42,7 @@ interface Session {
   params: TtsParams;
   speakers: SpeakerPlan[];
   benchmark: boolean;
-  encoder: AudioEncoder | undefined;
+  encoder: AsyncAudioEncoder | undefined;
   buffer: TextBuffer;
   wroteHeader: boolean;
   /** The dialogue speaker the text is at: a turn goes on across the pieces it is cut into. */
@@ -104,6 +104,7 @@ export function runLiveSession(
     if (finished) return;
     finished = true;
     abort.abort();
+    session?.encoder?.discard();
     // A paused socket would not read the client's close frame.
     if (ws.isPaused) ws.resume();
     if (ws.readyState === ws.OPEN) {
@@ -134,7 +135,7 @@ export function runLiveSession(
       if (tags.length > 0) s.speaker = Number(tags.at(-1)![1]);
     }
     for await (const pcm of speak(ctx.engines, s.speakers, piece, abort.signal)) {
-      await sendAudio(s.encoder!.write(pcm));
+      await sendAudio(await s.encoder!.write(pcm));
     }
     if (abort.signal.aborted) throw new SessionEnded();
   };
@@ -187,7 +188,7 @@ export function runLiveSession(
         return;
       case "stop": {
         await speakPieces(session, session.buffer.flush());
-        if (session.encoder) await sendAudio(session.encoder.end());
+        if (session.encoder) await sendAudio(await session.encoder.end());
         finish("stop");
         return;
       }

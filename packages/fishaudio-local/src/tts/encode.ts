@@ -5,7 +5,8 @@
  * of a connection closed with no response.
  */
 import type { ServerContext } from "../context.js";
-import type { AudioEncoder, Engines, PcmChunk } from "../engines/types.js";
+import { inlineEncoder } from "../engines/index.js";
+import type { AsyncAudioEncoder, Engines, PcmChunk } from "../engines/types.js";
 import type { TtsJob } from "./pipeline.js";
 import type { TtsParams } from "./request.js";
 
@@ -35,43 +36,56 @@ export interface Rendering<T> {
   first: Encoded<T> | undefined;
   rest: AsyncGenerator<Encoded<T>>;
   /** The encoder's trailing bytes, once `rest` is done. */
-  end(): Uint8Array;
+  end(): Promise<Uint8Array>;
+  /** Frees the encoder when the answer stopped before end() (client gone, failure). */
+  release(): void;
 }
 
 /**
- * The streaming encoder for a request's format, rate, bitrates and loudness settings.
+ * The streaming encoder for a request's format, rate, bitrates and loudness settings (off the
+ * event loop when the engines can).
  * @example const encoder = await createEncoderFor(ctx, params);
  */
-export function createEncoderFor(ctx: ServerContext, params: TtsParams): Promise<AudioEncoder> {
-  return ctx.engines.createEncoder({
+export async function createEncoderFor(
+  ctx: ServerContext,
+  params: TtsParams,
+): Promise<AsyncAudioEncoder> {
+  const options = {
     format: params.format,
     sampleRate: params.sampleRate,
     mp3Bitrate: params.mp3Bitrate,
     opusBitrate: params.opusBitrate,
     volumeDb: params.volumeDb,
     normalize: params.normalizeLoudness,
-  });
+  };
+  const engines = ctx.engines;
+  return engines.createStreamEncoder
+    ? engines.createStreamEncoder(options)
+    : inlineEncoder(await engines.createEncoder(options));
 }
 
 /** The benchmark voice's tone is written as it is: nothing to encode. */
-const UNENCODED: AudioEncoder = {
+const UNENCODED: AsyncAudioEncoder = {
   contentType: "application/octet-stream",
-  write: () => new Uint8Array(0),
-  end: () => new Uint8Array(0),
+  write: async () => new Uint8Array(0),
+  end: async () => new Uint8Array(0),
+  discard: () => undefined,
 };
 
-function encode(encoder: AudioEncoder, piece: Spoken): Uint8Array {
+async function encode(encoder: AsyncAudioEncoder, piece: Spoken): Promise<Uint8Array> {
   if (piece.raw) return piece.raw;
   const pcm = piece.pcm;
   if (!Array.isArray(pcm)) return encoder.write(pcm as PcmChunk);
-  return Buffer.concat(pcm.map((p: PcmChunk) => encoder.write(p)));
+  const parts: Uint8Array[] = [];
+  for (const p of pcm as readonly PcmChunk[]) parts.push(await encoder.write(p));
+  return Buffer.concat(parts);
 }
 
 async function* encodeAll<T extends Spoken>(
   pieces: AsyncGenerator<T>,
-  encoder: AudioEncoder,
+  encoder: AsyncAudioEncoder,
 ): AsyncGenerator<Encoded<T>> {
-  for await (const piece of pieces) yield { piece, bytes: encode(encoder, piece) };
+  for await (const piece of pieces) yield { piece, bytes: await encode(encoder, piece) };
 }
 
 /**
@@ -87,7 +101,7 @@ export async function render<T extends Spoken>(
 ): Promise<Rendering<T>> {
   const pieces = source(ctx.engines, job, abort.signal);
   const firstPending = pieces.next();
-  let encoder: AudioEncoder;
+  let encoder: AsyncAudioEncoder;
   try {
     encoder =
       job.benchmarkBytes === undefined ? await createEncoderFor(ctx, job.params) : UNENCODED;
@@ -96,10 +110,27 @@ export async function render<T extends Spoken>(
     firstPending.catch(() => undefined);
     throw error;
   }
-  const first = await firstPending;
-  return {
-    first: first.done ? undefined : { piece: first.value, bytes: encode(encoder, first.value) },
-    rest: encodeAll(pieces, encoder),
-    end: () => encoder.end(),
+  let ended = false;
+  const release = () => {
+    if (ended) return;
+    ended = true;
+    encoder.discard();
   };
+  try {
+    const first = await firstPending;
+    return {
+      first: first.done
+        ? undefined
+        : { piece: first.value, bytes: await encode(encoder, first.value) },
+      rest: encodeAll(pieces, encoder),
+      end: () => {
+        ended = true;
+        return encoder.end();
+      },
+      release,
+    };
+  } catch (error) {
+    release();
+    throw error;
+  }
 }

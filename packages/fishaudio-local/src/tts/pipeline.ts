@@ -96,5 +96,7 @@ export async function runTts<T extends Spoken>(
     }
     ctx.log(`${output.name}: synthesis failed mid-stream: ${(error as Error).message}`);
     res.destroy();
+  } finally {
+    speech.release();
   }
 }

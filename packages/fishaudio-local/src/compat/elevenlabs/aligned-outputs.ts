@@ -33,7 +33,7 @@ export function alignedJson(headers: Record<string, string>): TtsOutput<AlignedP
       };
       if (speech.first) add(speech.first);
       for await (const encoded of speech.rest) add(encoded);
-      audio.push(speech.end());
+      audio.push(await speech.end());
       if (signal.aborted) return;
       const alignment = restAlignment(all);
       sendJson(
@@ -73,7 +73,7 @@ export function alignedLines(headers: Record<string, string>): TtsOutput<Aligned
         await line(encoded);
       }
       if (signal.aborted) return;
-      const tail = Buffer.from(speech.end());
+      const tail = Buffer.from(await speech.end());
       if (tail.length > 0) {
         const value = { audio_base64: tail.toString("base64") };
         await writeWithBackpressure(res, Buffer.from(`${JSON.stringify(value)}\n`));

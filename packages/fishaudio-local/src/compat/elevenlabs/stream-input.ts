@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import type { RawData, WebSocket } from "ws";
 import type { ServerContext } from "../../context.js";
-import type { AudioEncoder } from "../../engines/types.js";
+import type { AsyncAudioEncoder } from "../../engines/types.js";
 import { HttpError } from "../../http/errors.js";
 import { onShutdown } from "../../http/shutdown-notice.js";
 import type { Principal } from "../../store/accounts.js";
@@ -59,7 +59,7 @@ export function runStreamInput(
   const abort = new AbortController();
   let principal = setup.principal;
   let session:
-    | { params: TtsParams; speakers: SpeakerPlan[]; model: string; encoder: AudioEncoder }
+    | { params: TtsParams; speakers: SpeakerPlan[]; model: string; encoder: AsyncAudioEncoder }
     | undefined;
   const buffer = new TextBuffer(300);
   let buffered = 0;
@@ -82,6 +82,7 @@ export function runStreamInput(
     ended = true;
     abort.abort();
     clearTimeout(timer);
+    if (session) session.encoder.discard();
     if (ws.readyState === ws.OPEN) ws.close(code);
   };
 
@@ -105,7 +106,9 @@ export function runStreamInput(
         abort.signal,
         clock,
       )) {
-        const audio = Buffer.concat(aligned.pcm.map((p) => s.encoder.write(p)));
+        const parts: Uint8Array[] = [];
+        for (const p of aligned.pcm) parts.push(await s.encoder.write(p));
+        const audio = Buffer.concat(parts);
         const frame: Obj = {};
         if (audio.length > 0) frame.audio = audio.toString("base64");
         if (syncAlignment && aligned.alignment.characters.length > 0) {
@@ -158,7 +161,7 @@ export function runStreamInput(
     if (typeof text !== "string") throw refused("Each message needs a string 'text'");
     if (text === "") {
       await speakPieces(buffer.flush());
-      const tail = Buffer.from(session.encoder.end());
+      const tail = Buffer.from(await session.encoder.end());
       if (tail.length > 0) await send({ audio: tail.toString("base64") });
       await send({ isFinal: true });
       close();

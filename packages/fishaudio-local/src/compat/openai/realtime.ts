@@ -8,6 +8,7 @@ import { randomBytes } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { RawData, WebSocket } from "ws";
 import type { ServerContext } from "../../context.js";
+import type { AsyncAudioEncoder } from "../../engines/types.js";
 import { EngineUnavailableError, UnsupportedAudioError } from "../../engines/types.js";
 import { HttpError } from "../../http/errors.js";
 import { onShutdown } from "../../http/shutdown-notice.js";
@@ -372,8 +373,9 @@ export function runRealtime(
         job.speakers,
         job.params.text,
       );
+      let encoder: AsyncAudioEncoder | undefined;
       try {
-        const encoder = await createEncoderFor(ctx, job.params);
+        encoder = await createEncoderFor(ctx, job.params);
         await send({
           type: "response.output_item.added",
           response_id: responseId,
@@ -397,13 +399,15 @@ export function runRealtime(
           spoken += sentence;
           await send({ type: "response.output_audio_transcript.delta", ...where, delta: sentence });
           for await (const pcm of speak(ctx.engines, job.speakers, sentence, abort.signal)) {
-            await sendAudio(Buffer.from(encoder.write(pcm)));
+            await sendAudio(Buffer.from(await encoder.write(pcm)));
           }
         }
-        if (!abort.signal.aborted) await sendAudio(Buffer.from(encoder.end()));
+        if (!abort.signal.aborted) await sendAudio(Buffer.from(await encoder.end()));
       } catch (error) {
         if (!delivered) refundTts(ctx, principal, charge);
         throw error;
+      } finally {
+        encoder?.discard();
       }
       const cancelled = abort.signal.aborted;
       const status = cancelled ? "incomplete" : "completed";

@@ -79,6 +79,35 @@ export function opusBitrate(requested: number | undefined): number {
 }
 
 /**
+ * Throws the RangeError createEncoder would for these options, without starting an encoder (an
+ * encoder on another thread is checked here first, so a client's mistake stays a RangeError).
+ * @example checkEncoderOptions({ format: "mp3", mp3Bitrate: -1 }); // throws RangeError
+ */
+export function checkEncoderOptions(options: EncoderOptions): void {
+  if (options.volumeDb !== undefined && !Number.isFinite(options.volumeDb)) {
+    throw new RangeError(`volume must be a number of dB, got ${options.volumeDb}.`);
+  }
+  switch (options.format) {
+    case "wav":
+    case "pcm":
+      checkRate(options.sampleRate ?? DEFAULT_SAMPLE_RATE);
+      return;
+    case "mp3":
+      mp3SampleRate(options.sampleRate);
+      mp3Bitrate(options.mp3Bitrate);
+      return;
+    case "opus":
+      checkRate(options.sampleRate ?? OPUS_RATE);
+      opusBitrate(options.opusBitrate);
+      return;
+    default:
+      throw new RangeError(
+        `Unsupported audio format "${String(options.format)}"; use wav, pcm, mp3 or opus.`,
+      );
+  }
+}
+
+/**
  * A streaming encoder for the requested format; feed PCM at any rate, get bytes back at once.
  * Asynchronous because the mp3 encoder is a WASM instance, started (or reused) on demand.
  * @example
@@ -86,6 +115,7 @@ export function opusBitrate(requested: number | undefined): number {
  * const bytes = [enc.write(pcm), enc.end()];
  */
 export async function createEncoder(options: EncoderOptions): Promise<AudioEncoder> {
+  checkEncoderOptions(options);
   const level = {
     ...(options.volumeDb !== undefined ? { volumeDb: options.volumeDb } : {}),
     ...(options.normalize !== undefined ? { normalize: options.normalize } : {}),

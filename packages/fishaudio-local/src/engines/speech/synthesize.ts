@@ -105,7 +105,8 @@ export async function* speakText(
           // Each slice waits its turn on the event loop (loop-turns.ts): the consumer encodes
           // it synchronously, and the turns also give Node the chance to write the previous
           // slice to the socket (it stays corked until the current run of microtasks ends).
-          await loopTurns.take(clock.nextSliceDue());
+          const due = clock.nextSliceDue();
+          await loopTurns.take(due);
           if (local.signal.aborted) return;
           const seconds = first && current === 0 ? FIRST_CHUNK_SECONDS : MAX_CHUNK_SECONDS;
           first = false;
@@ -113,6 +114,7 @@ export async function* speakText(
           const slice: PcmChunk = {
             samples: chunk.samples.subarray(offset, offset + step),
             sampleRate: chunk.sampleRate,
+            due,
           };
           if (chunk.words) slice.words = wordsFrom(chunk, offset, step);
           clock.played(slice.samples.length / chunk.sampleRate);

@@ -110,7 +110,7 @@ export function forkHelpers(
  * Node 20 does not pass tsx's loader hooks to worker threads, so a .ts worker (tests run from src/)
  * starts from a bootstrap that registers tsx first; built .js workers start directly.
  */
-function startWorker(script: URL, workerData: unknown): Worker {
+export function startWorker(script: URL, workerData: unknown): Worker {
   if (!script.pathname.endsWith(".ts")) return new Worker(script, { workerData });
   const tsx = import.meta.resolve("tsx/esm/api");
   const bootstrap = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(script.href)}); });`;

@@ -22,7 +22,7 @@ export function audioOutput(
         await writeWithBackpressure(res, bytes);
       }
       if (signal.aborted) return;
-      await writeWithBackpressure(res, speech.end());
+      await writeWithBackpressure(res, await speech.end());
       res.end();
     },
   };

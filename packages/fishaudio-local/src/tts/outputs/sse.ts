@@ -136,7 +136,7 @@ export const timestampEvents: TtsOutput<TimedPcm> = {
       await send(builder.add(encoded));
     }
     if (signal.aborted) return;
-    await send(builder.finish(speech.end()));
+    await send(builder.finish(await speech.end()));
     res.end();
   },
 };
