@@ -37,16 +37,16 @@ describe("Resampler", () => {
     assert.ok(Math.abs(ratio - 1) < 0.02, `level ratio ${ratio}`);
   });
 
-  it("16 kHz -> 44.1 kHz: flat to 6 kHz, every image from 9 kHz up at least 68 dB down", () => {
+  it("16 kHz -> 44.1 kHz: flat to 6 kHz, every image from 9 kHz up at least 78 dB down", () => {
     for (const hz of [1000, 4000, 6000, 7000]) {
       const out = resampled(tone(hz, 1.5, 16000, 10000), 16000, 44100);
       assert.equal(out.length, Math.round(1.5 * 44100));
       const level = dB(amplitude(out, 44100, hz, 11025) / 10000);
       if (hz <= 6000) assert.ok(Math.abs(level) < 0.1, `${hz} Hz comes out at ${level} dB`);
-      else assert.ok(level > -4 && level < 0, `${hz} Hz comes out at ${level} dB`);
+      else assert.ok(level > -1 && level < 0, `${hz} Hz comes out at ${level} dB`);
       for (const image of [16000 - hz, 16000 + hz].filter((f) => f < 22050)) {
         const rejection = dB(amplitude(out, 44100, image, 11025) / 10000);
-        assert.ok(rejection < -68, `${hz} Hz leaves an image at ${image} Hz of ${rejection} dB`);
+        assert.ok(rejection < -78, `${hz} Hz leaves an image at ${image} Hz of ${rejection} dB`);
       }
     }
   });
@@ -55,7 +55,7 @@ describe("Resampler", () => {
     for (const hz of [9000, 10000, 13000]) {
       const out = resampled(tone(hz, 1.5, 44100, 10000), 44100, 16000);
       const alias = dB(amplitude(out, 16000, 16000 - hz, 4000) / 10000);
-      assert.ok(alias < -68, `${hz} Hz folds to ${16000 - hz} Hz at ${alias} dB`);
+      assert.ok(alias < -78, `${hz} Hz folds to ${16000 - hz} Hz at ${alias} dB`);
     }
     const kept = dB(
       amplitude(resampled(tone(3000, 1.5, 44100), 44100, 16000), 16000, 3000, 4000) / 10000,
