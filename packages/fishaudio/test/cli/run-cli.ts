@@ -59,7 +59,7 @@ export async function ensureBuilt(): Promise<void> {
         if (!fresh) throw error;
       }
     }
-    if (!existsSync(join(localDir, "dist", "index.js"))) {
+    if (!existsSync(join(localDir, "dist", "bundle", "index.js"))) {
       execFileSync("npm", ["run", "build"], { cwd: localDir, stdio: "ignore" });
     }
   });

@@ -1,10 +1,27 @@
+/** Every helper script, and its folder under engines/. */
+const HELPER_DIRS = {
+  "flite-worker": "speech",
+  "flite-child": "speech",
+  "espeak-worker": "speech",
+  "asr-worker": "recognition",
+  "decode-worker": "codecs",
+  "encoder-worker": "codecs",
+} as const;
+
+/** The name of a helper script (a worker thread's or a child process's entry). */
+export type HelperScript = keyof typeof HELPER_DIRS;
+
 /**
- * Where a worker script beside the calling module lives: the .ts file when running from src/
- * through tsx, the .js file when running from the tsc build in dist/.
+ * Where a helper script beside the calling module lives: the .ts file when running from src/
+ * through tsx, the .js file when running from the tsc build in dist/. From the bundled entry
+ * (dist/bundle/, which the package exports for a faster start) it is the tsc build's file.
  * @example
  * new Worker(siblingScript(import.meta.url, "espeak-worker"));
  */
-export function siblingScript(callerUrl: string, name: string): URL {
+export function siblingScript(callerUrl: string, name: HelperScript): URL {
+  if (callerUrl.includes("/dist/bundle/")) {
+    return new URL(`../engines/${HELPER_DIRS[name]}/${name}.js`, callerUrl);
+  }
   const fromSource = callerUrl.endsWith(".ts");
   return new URL(`./${name}${fromSource ? ".ts" : ".js"}`, callerUrl);
 }
