@@ -236,7 +236,7 @@ export const peersSuite: Suite = {
         met: verdict(met),
         note: met
           ? undefined
-          : `${noiseCaveat(o.ratio.sdk, TARGET)}See the sdk.* suites for where the SDK's own time goes (client CPU per request or per byte).`,
+          : `${noiseCaveat(o.ratio.sdk, TARGET)}${o.m.id.startsWith("peers.small") ? "sdk.small measures where the difference goes: client CPU per request of the SDK, of fetch and of fetch given an AbortSignal (the abort wiring a timeout needs), and the two requests' bytes on the wire." : "See the sdk.* suites for where the SDK's own time goes (client CPU per request or per byte)."}`,
       };
     });
     const tables: DetailTable[] = outcomes.map((o) => ({
