@@ -1,4 +1,5 @@
 import { Resampler, toInt16 } from "../signal/resample.js";
+import { peakSimd, scaleClipSimd } from "../signal/simd-kernels.js";
 import type { PcmChunk } from "../types.js";
 
 /** Peak level loudness normalisation aims for: -1 dBFS. */
@@ -83,10 +84,13 @@ export class Conditioner {
   /** The gain for this block: volume, times normalisation from the running peak. */
   private levelGain(samples: Float32Array): number {
     if (!this.normalize) return this.gain;
-    let peak = this.peak;
-    for (let i = 0; i < samples.length; i++) {
-      const a = Math.abs(samples[i]!);
-      if (a > peak) peak = a;
+    let peak = peakSimd(samples, this.peak);
+    if (peak === undefined) {
+      peak = this.peak;
+      for (let i = 0; i < samples.length; i++) {
+        const a = Math.abs(samples[i]!);
+        if (a > peak) peak = a;
+      }
     }
     this.peak = peak;
     return this.gain * Math.min(MAX_NORMALIZE_GAIN, TARGET_PEAK / peak);
@@ -95,6 +99,7 @@ export class Conditioner {
   /** Scales to [-1, 1] in place, clipping. */
   private toUnit(samples: Float32Array): Float32Array {
     const gain = this.levelGain(samples) / 32768;
+    if (scaleClipSimd(samples, gain)) return samples;
     for (let i = 0; i < samples.length; i++) {
       const v = samples[i]! * gain;
       samples[i] = v > 1 ? 1 : Math.max(v, -1);

@@ -9,7 +9,7 @@
  * ran in SIMD, and its narrower passband cost flite-rms 2 dB of SNR through mp3.
  */
 
-import { polyphaseSimd } from "./polyphase-wasm.js";
+import { polyphaseSimd } from "./simd-kernels.js";
 
 /** Zero crossings of the sinc on each side of the centre, at the kernel's cut-off. */
 const HALF_ZEROS = 15;
@@ -66,7 +66,7 @@ function kernelTable(): Float32Array {
  * Rates in a small rational ratio (16 kHz -> 44.1 kHz is 160:441) run as a polyphase filter: one
  * flat table of every phase's taps, the phase and input position stepped by integers, and the
  * input kept in one reused buffer; the dot products run four taps at a time in WebAssembly SIMD
- * (./polyphase-wasm.ts), or in plain JavaScript where that is missing. This runs for every
+ * (./simd-kernels.ts), or in plain JavaScript where that is missing. This runs for every
  * second of mp3 and opus the server sends, so its cost is capacity.
  * @example
  * const r = new Resampler(16000, 44100);

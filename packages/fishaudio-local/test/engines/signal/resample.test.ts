@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { polyphaseSimdAvailable } from "../../../src/engines/signal/polyphase-wasm.js";
 import { Resampler, resampleInt16 } from "../../../src/engines/signal/resample.js";
+import { simdKernelsAvailable } from "../../../src/engines/signal/simd-kernels.js";
 import { rms, tone } from "../fixtures.js";
 
 /** Amplitude of the `hz` component over one second of `x` from `start` (whole cycles: no leakage). */
@@ -91,7 +91,7 @@ describe("Resampler", () => {
   });
 
   it("gives the same output through WebAssembly SIMD as through the JavaScript loop", () => {
-    assert.ok(polyphaseSimdAvailable(), "this Node has WebAssembly SIMD");
+    assert.ok(simdKernelsAvailable(), "this Node has WebAssembly SIMD");
     const input = tone(523, 0.7, 44100);
     for (const [inRate, outRate] of [
       [16000, 44100],
