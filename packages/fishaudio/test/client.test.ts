@@ -85,6 +85,32 @@ describe("request pipeline", () => {
     assert.equal(call?.headers.has("x-drop"), false);
   });
 
+  it("keeps each request's headers its own: per-request layers and a fetch that edits them do not leak", async () => {
+    const seen: Record<string, string>[] = [];
+    const client = new FishAudio({
+      apiKey: "test-key",
+      baseUrl: "http://127.0.0.1:9",
+      fetch: async (_url, init) => {
+        const headers = init.headers as Record<string, string>;
+        seen.push({ ...headers });
+        // A fetch (or an instrumentation wrapper) that changes what it was given.
+        delete headers.Authorization;
+        headers["X-Added-By-Fetch"] = "1";
+        return json(credits);
+      },
+    });
+    await client.account.getCredits({ headers: { "X-Extra": "b", "user-agent": null } });
+    await client.account.getCredits();
+    await client.account.getCredits();
+    assert.deepEqual(seen[0], { Authorization: "Bearer test-key", "X-Extra": "b" });
+    for (const headers of seen.slice(1)) {
+      assert.deepEqual(headers, {
+        Authorization: "Bearer test-key",
+        "User-Agent": `fish-audio/typescript/${VERSION}`,
+      });
+    }
+  });
+
   it("retries 5xx, 408, 409 and 429 up to maxRetries, then succeeds", async () => {
     for (const status of [500, 503, 408, 409, 429]) {
       const { client, calls } = clientWith((_, attempt) =>
