@@ -85,7 +85,7 @@ export const loadSuite: Suite = {
           ? undefined
           : errors.length
             ? `${errors.length} failed, e.g. ${errors[0]?.error}. The server must queue synthesis instead of failing under load (bounded engine pool, backpressure, no per-request timeouts shorter than the queue wait).`
-            : `Every first piece of the ${n} requests queues for the same two flite processes and the same event loop that encodes mp3, and the machine's other work (load average ${fmt(load, 2)} when this step began, on 2 cores) takes its share of both; the capacity suite shows the same server's headroom step by step. A run on an otherwise idle machine is what would settle it.`,
+            : `All ${n} first pieces need flite at once. The server runs them first (earliest deadline; each cut to a few words when the engine is busy), two at a time on the two flite processes, at about 45 ms of CPU each, half of which is flite's fixed start (a new WASI instance and a collection per piece), so the last of ${n} cannot start before about ${fmt((n * 0.045) / 2, 1)} s of CPU that the encoders, the event loop, the benchmark's own client and the machine's other work (load average ${fmt(load, 2)} when this step began, on 2 cores) also want. A flite build whose instance can speak more than once (no per-piece start) would roughly halve a short piece's cost; the capacity suite shows the same server's headroom once streams are under way.`,
       });
       rows.push([
         kind,
