@@ -141,15 +141,25 @@ export class HelperPool {
 
   private pump(): void {
     for (const slot of this.slots) {
-      if (this.queue.length === 0) return;
       if (slot.job || this.closed) continue;
-      const next = this.takeNext();
-      if (next.job.signal?.aborted) {
-        next.job.onError(new DOMException("Aborted", "AbortError"));
-        continue;
-      }
+      const next = this.takeLive();
+      if (!next) return;
       this.start(slot, next);
     }
+  }
+
+  /**
+   * The next queued job whose caller still wants it; jobs aborted while queued are answered and
+   * dropped on the way. (Skipping to the next slot instead left a free helper idle behind every
+   * aborted job, and once those were the most urgent, nothing else ran.)
+   */
+  private takeLive(): Entry | undefined {
+    while (this.queue.length > 0) {
+      const next = this.takeNext();
+      if (!next.job.signal?.aborted) return next;
+      next.job.onError(new DOMException("Aborted", "AbortError"));
+    }
+    return undefined;
   }
 
   /** Removes and returns the queued entry that should run next (retries go first). */

@@ -208,4 +208,39 @@ describe("HelperPool scheduling", () => {
     assert.deepEqual(sent, ["first", "z", "x", "y"]);
     await pool.close();
   });
+
+  it("never leaves a helper idle behind jobs aborted while they were queued", async () => {
+    const sent: string[] = [];
+    const pool = orderedPool(sent);
+    await pool.warm();
+    const run = (value: string, priority: number, signal?: AbortSignal) =>
+      new Promise<void>((resolve, reject) =>
+        pool.run({
+          payload: { value },
+          priority,
+          ...(signal ? { signal } : {}),
+          onMessage: () => {
+            resolve();
+            return true;
+          },
+          onError: reject,
+        }),
+      );
+    const blocker = run("blocker", 0);
+    const abort = new AbortController();
+    // The most urgent jobs in the queue, then their caller goes away.
+    const gone = [1, 2, 3, 4, 5].map((i) =>
+      run(`gone${i}`, -10, abort.signal).then(
+        () => "ran",
+        (err: Error) => err.name,
+      ),
+    );
+    abort.abort();
+    const live = run("live", 10);
+    await blocker;
+    await live;
+    assert.deepEqual(await Promise.all(gone), Array(5).fill("AbortError"));
+    assert.deepEqual(sent, ["blocker", "live"]);
+    await pool.close();
+  });
 });
