@@ -5,7 +5,7 @@
  * of a connection closed with no response.
  */
 import type { ServerContext } from "../context.js";
-import { inlineEncoder } from "../engines/index.js";
+import { inlineEncoder } from "../engines/codecs/inline-encoder.js";
 import type { AsyncAudioEncoder, Engines, PcmChunk } from "../engines/types.js";
 import type { TtsJob } from "./pipeline.js";
 import type { TtsParams } from "./request.js";
