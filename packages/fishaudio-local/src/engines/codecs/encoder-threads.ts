@@ -134,6 +134,8 @@ export class EncoderThreads {
     await Promise.all(
       this.threads.map(async (thread) => {
         if (!thread) return;
+        // An idle thread is unref'd: without this its exit would not keep us waiting for it.
+        thread.worker.ref();
         thread.worker.postMessage({ close: true } satisfies EncoderCall);
         await thread.worker.terminate();
       }),
@@ -156,7 +158,7 @@ export class EncoderThreads {
     // Held while it starts (someone awaits it); afterwards only by answers awaited.
     thread.ready.then(
       () => {
-        if (thread.pending.size === 0) worker.unref();
+        if (thread.pending.size === 0 && !this.closed) worker.unref();
       },
       () => undefined,
     );
@@ -164,7 +166,7 @@ export class EncoderThreads {
       if ("ready" in answer) return;
       const waiting = thread.pending.get(answer.id);
       thread.pending.delete(answer.id);
-      if (thread.pending.size === 0) worker.unref();
+      if (thread.pending.size === 0 && !this.closed) worker.unref();
       waiting?.resolve(answer);
     });
     const fail = (error: Error) => {
