@@ -63,6 +63,9 @@ export class EncoderThreads {
     const id = this.nextId++;
     thread.open++;
     let done = false;
+    /** A write awaiting its answer: a discard must not overtake it (see discard()). */
+    let writing = false;
+    let discarded = false;
     const call = (message: EncoderCall, transfer: ArrayBuffer[] = []) =>
       new Promise<EncoderAnswer>((resolve, reject) => {
         if (thread.failed) return reject(thread.failed);
@@ -86,6 +89,10 @@ export class EncoderThreads {
       finish();
       throw err;
     }
+    const endDiscarded = () => {
+      discarded = false;
+      call({ op: "end", id }).catch(() => undefined);
+    };
     const bytesOf = (answer: EncoderAnswer) =>
       "bytes" in answer ? answer.bytes : new Uint8Array(0);
     return {
@@ -94,6 +101,7 @@ export class EncoderThreads {
         if (done) throw new Error("The encoder has already ended.");
         // A copy: the chunk is usually a slice of a larger piece the caller still reads.
         const samples = chunk.samples.slice();
+        writing = true;
         try {
           return bytesOf(
             await call(
@@ -110,6 +118,9 @@ export class EncoderThreads {
         } catch (err) {
           finish();
           throw err;
+        } finally {
+          writing = false;
+          if (discarded) endDiscarded();
         }
       },
       async end() {
@@ -122,9 +133,12 @@ export class EncoderThreads {
       },
       discard() {
         if (done) return;
-        // The thread still holds its state: end it there and drop the tail.
-        call({ op: "end", id }).catch(() => undefined);
         finish();
+        // The thread still holds its state: end it there and drop the tail, after any write
+        // still on its way (the caller may have stopped waiting for it; answers are matched by
+        // encoder, one call at a time).
+        discarded = true;
+        if (!writing) endDiscarded();
       },
     };
   }

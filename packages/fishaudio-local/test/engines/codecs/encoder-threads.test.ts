@@ -109,3 +109,22 @@ describe("createStreamEncoder", () => {
     }
   });
 });
+
+describe("EncoderThreads: discard during a write", () => {
+  it("lets the write still on its way finish, then frees the encoder", async () => {
+    const threads = new EncoderThreads(1);
+    try {
+      const enc = await threads.open({ format: "mp3" });
+      const writing = enc.write({ samples: tone(200, 5, 16000, 12000), sampleRate: 16000 });
+      enc.discard();
+      assert.ok((await writing).length > 0, "the write in flight is answered");
+      // The thread is usable afterwards and holds nothing for the discarded encoder.
+      const next = await threads.open({ format: "mp3" });
+      assert.ok((await next.write(chunks()[0]!)) instanceof Uint8Array);
+      next.discard();
+      assert.equal(threads.openEncoders, 0);
+    } finally {
+      await threads.close();
+    }
+  });
+});
