@@ -120,9 +120,6 @@ export async function createEncoder(options: EncoderOptions): Promise<AudioEncod
     ...(options.volumeDb !== undefined ? { volumeDb: options.volumeDb } : {}),
     ...(options.normalize !== undefined ? { normalize: options.normalize } : {}),
   };
-  if (options.volumeDb !== undefined && !Number.isFinite(options.volumeDb)) {
-    throw new RangeError(`volume must be a number of dB, got ${options.volumeDb}.`);
-  }
   switch (options.format) {
     case "wav":
     case "pcm": {
