@@ -174,7 +174,10 @@ function sendFailure(res: ServerResponse, failure: HttpError, headers: Record<st
 /**
  * After answering a request whose body was not read to the end, reads (and drops) what the
  * client is still sending for a short while, so that closing does not reset the connection
- * before the client has read the answer; then closes. Nothing is buffered.
+ * before the client has read the answer; then closes. Nothing is buffered. Past `cap` it stops
+ * reading instead of resetting: a reset makes the client's kernel drop an answer it has not read
+ * yet (a busy client lost its 413 that way), while a paused socket only holds the client back
+ * until it reads the answer and leaves, or the timer closes it.
  */
 function lingerThenClose(req: IncomingMessage, limit: number): void {
   const socket = req.socket;
@@ -184,7 +187,7 @@ function lingerThenClose(req: IncomingMessage, limit: number): void {
   timer.unref();
   req.on("data", (chunk: Buffer) => {
     discarded += chunk.length;
-    if (discarded > cap) socket.destroy();
+    if (discarded > cap) req.pause();
   });
   req.on("end", () => clearTimeout(timer));
   socket.once("close", () => clearTimeout(timer));
