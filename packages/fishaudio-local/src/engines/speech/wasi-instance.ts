@@ -1,0 +1,245 @@
+/**
+ * One WASI program instance used for many runs. Every run starts from the memory image a new
+ * instance has (copied back in ~3 ms) and the stack pointer it had, so each run sees a fresh
+ * program, byte for byte; what it saves is instantiating flite's 17 MB of data (~17 ms of CPU)
+ * and the gc() that frees the last instance's memory (~7 ms), about 40 % of a short sentence.
+ */
+import { closeSync, openSync, readSync, statSync } from "node:fs";
+import type { WASI } from "node:wasi";
+
+/** The WebAssembly global (its types live in the DOM lib, which this package does not load). */
+interface WasmApi {
+  compile(bytes: Uint8Array): Promise<object>;
+  instantiate(module: object, imports: object): Promise<WasmInstance>;
+  Module: { imports(module: object): { module: string; name: string }[] };
+}
+interface WasmInstance {
+  exports: {
+    memory: { buffer: ArrayBuffer };
+    [name: string]: unknown;
+  };
+}
+const WebAssembly = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+/** The export name given to the program's stack pointer, which a WASI build keeps private. */
+const STACK_POINTER_EXPORT = "__fishaudio_stack_pointer";
+/** Past this much linear memory, the next run gets a new instance instead of the grown one. */
+const MAX_REUSED_MEMORY = 96 * 1024 * 1024;
+
+/** A compiled WASI program, ready to run many times. */
+export interface WasiProgram {
+  /** Runs the program once under `wasi` (args, stdout, preopens); resolves to its exit code. */
+  run(wasi: WASI): Promise<number>;
+  /** How many instances the runs so far have taken (diagnostics and tests). */
+  readonly instances: number;
+}
+
+/** Free bytes read in ahead of the module, where its rewritten head goes (no second copy). */
+const HEADROOM = 64;
+
+/**
+ * Compiles the WASI command module in `file` so that its runs can share one instance. `gc` frees
+ * a dropped instance's memory at once (engines guide §1b: many instances without it crash).
+ * @example const program = await compileWasiProgram("flite.wasm", gc); const code = await program.run(new WASI({ version: "preview1", args, returnOnExit: true }));
+ */
+export async function compileWasiProgram(file: string, gc?: () => void): Promise<WasiProgram> {
+  const size = statSync(file).size;
+  const padded = new Uint8Array(HEADROOM + size);
+  const fd = openSync(file, "r");
+  try {
+    for (let done = 0; done < size; ) {
+      const read = readSync(fd, padded, HEADROOM + done, size - done, done);
+      if (read === 0) throw new Error(`${file} ended early`);
+      done += read;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  const rewritten = exportStackPointer(padded, HEADROOM);
+  const module = await WebAssembly.compile(rewritten ?? padded.subarray(HEADROOM));
+  return new ReusedInstance(module, rewritten !== undefined, gc);
+}
+
+class ReusedInstance implements WasiProgram {
+  /** The WASI of the run in progress: imports are bound once, at instantiation, so they forward. */
+  private current: WASI | undefined;
+  private readonly imports: Record<string, Record<string, (...args: unknown[]) => unknown>>;
+  private instance: WasmInstance | undefined;
+  /** A new instance's memory and stack pointer, kept from the second run on. */
+  private image: { memory: Uint8Array; stackPointer: number } | undefined;
+  instances = 0;
+
+  constructor(
+    private readonly module: object,
+    private readonly reusable: boolean,
+    private readonly gc: (() => void) | undefined,
+  ) {
+    this.imports = {};
+    for (const { module: from, name } of WebAssembly.Module.imports(module)) {
+      this.imports[from] ??= {};
+      this.imports[from][name] = (...args: unknown[]) => {
+        if (!this.current) throw new Error(`${from}.${name} called outside a run`);
+        const table = this.current.wasiImport as Record<string, (...a: unknown[]) => unknown>;
+        return table[name]!(...args);
+      };
+    }
+  }
+
+  async run(wasi: WASI): Promise<number> {
+    const instance = await this.take();
+    this.current = wasi;
+    try {
+      return wasi.start(instance as unknown as object);
+    } catch (err) {
+      // A trap leaves the program mid-flight; the next run restores everything anyway, but a
+      // program that trapped once is not worth trusting with the next.
+      this.drop();
+      throw err;
+    } finally {
+      this.current = undefined;
+    }
+  }
+
+  /** An instance in its initial state. */
+  private async take(): Promise<WasmInstance> {
+    const instance = this.instance;
+    if (instance && this.image && instance.exports.memory.buffer.byteLength <= MAX_REUSED_MEMORY) {
+      new Uint8Array(instance.exports.memory.buffer).set(this.image.memory);
+      (instance.exports[STACK_POINTER_EXPORT] as { value: number }).value = this.image.stackPointer;
+      return instance;
+    }
+    // A one-shot command speaks once: it never pays for the image. The second run takes a new
+    // instance (the first one's memory is spent) and keeps its image for every run after.
+    const keepImage = this.reusable && instance !== undefined && !this.image;
+    if (instance) this.drop();
+    const fresh = await WebAssembly.instantiate(this.module, this.imports);
+    this.instances++;
+    if (keepImage) {
+      this.image = {
+        memory: new Uint8Array(fresh.exports.memory.buffer).slice(),
+        stackPointer: (fresh.exports[STACK_POINTER_EXPORT] as { value: number }).value,
+      };
+    }
+    this.instance = fresh;
+    return fresh;
+  }
+
+  private drop(): void {
+    this.instance = undefined;
+    this.gc?.();
+  }
+}
+
+/**
+ * The module that starts at `start` in `padded`, with the global its name section calls
+ * `__stack_pointer` exported, rewritten in place: its head moves into the free bytes before
+ * `start`, so a 21 MB module is not copied. Undefined when the module names no such global (its
+ * runs then each take a new instance) or the room is too small.
+ */
+export function exportStackPointer(padded: Uint8Array, start: number): Uint8Array | undefined {
+  const bytes = padded.subarray(start);
+  const sections = readSections(bytes);
+  const names = sections.find((s) => s.id === 0 && customName(s.body) === "name");
+  const exportsSection = sections.find((s) => s.id === 7);
+  if (!names || !exportsSection) return undefined;
+  const index = globalIndex(names.body, "__stack_pointer");
+  if (index === undefined) return undefined;
+
+  const [count, afterCount] = readU32(exportsSection.body, 0);
+  const name = new TextEncoder().encode(STACK_POINTER_EXPORT);
+  const entry = [...writeU32(name.length), ...name, 0x03 /* global */, ...writeU32(index)];
+  const body = concat([
+    Uint8Array.from(writeU32(count + 1)),
+    exportsSection.body.subarray(afterCount),
+    Uint8Array.from(entry),
+  ]);
+  const head = concat([
+    bytes.subarray(0, exportsSection.start),
+    Uint8Array.from([7, ...writeU32(body.length)]),
+    body,
+  ]);
+  const moved = start + exportsSection.end - head.length;
+  if (moved < 0) return undefined;
+  padded.set(head, moved);
+  return padded.subarray(moved);
+}
+
+interface Section {
+  id: number;
+  /** Offsets of the whole section (id and size included) in the module. */
+  start: number;
+  end: number;
+  body: Uint8Array;
+}
+
+function readSections(bytes: Uint8Array): Section[] {
+  const sections: Section[] = [];
+  let at = 8; // magic and version
+  while (at < bytes.length) {
+    const start = at;
+    const id = bytes[at++]!;
+    const [size, bodyStart] = readU32(bytes, at);
+    at = bodyStart + size;
+    sections.push({ id, start, end: at, body: bytes.subarray(bodyStart, at) });
+  }
+  return sections;
+}
+
+function customName(body: Uint8Array): string {
+  const [length, at] = readU32(body, 0);
+  return new TextDecoder().decode(body.subarray(at, at + length));
+}
+
+/** The index of the global called `wanted` in a name section's global names (subsection 7). */
+function globalIndex(body: Uint8Array, wanted: string): number | undefined {
+  const [nameLength, afterName] = readU32(body, 0);
+  let at = afterName + nameLength;
+  while (at < body.length) {
+    const kind = body[at++]!;
+    const [size, start] = readU32(body, at);
+    at = start + size;
+    if (kind !== 7) continue;
+    let [count, cursor] = readU32(body, start);
+    while (count-- > 0) {
+      const [index, afterIndex] = readU32(body, cursor);
+      const [length, text] = readU32(body, afterIndex);
+      cursor = text + length;
+      if (new TextDecoder().decode(body.subarray(text, cursor)) === wanted) return index;
+    }
+  }
+  return undefined;
+}
+
+/** An unsigned LEB128 at `at`: its value and the offset after it. */
+function readU32(bytes: Uint8Array, at: number): [number, number] {
+  let value = 0;
+  let shift = 0;
+  let byte: number;
+  do {
+    byte = bytes[at++]!;
+    value += (byte & 0x7f) * 2 ** shift;
+    shift += 7;
+  } while (byte & 0x80);
+  return [value, at];
+}
+
+function writeU32(value: number): number[] {
+  const out: number[] = [];
+  do {
+    let byte = value & 0x7f;
+    value = Math.floor(value / 128);
+    if (value) byte |= 0x80;
+    out.push(byte);
+  } while (value);
+  return out;
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
