@@ -1,8 +1,10 @@
 /**
- * One WASI program instance used for many runs. Every run starts from the memory image a new
- * instance has (copied back in ~3 ms) and the stack pointer it had, so each run sees a fresh
- * program, byte for byte; what it saves is instantiating flite's 17 MB of data (~17 ms of CPU)
- * and the gc() that frees the last instance's memory (~7 ms), about 40 % of a short sentence.
+ * One WASI program instance used for many runs. Every run starts from the memory and stack
+ * pointer a new instance has, so each sees a fresh program, byte for byte, and what is saved is
+ * instantiating flite's 17 MB of data (~17 ms of CPU) and the gc() that frees the last instance's
+ * memory (~7 ms), about 40 % of a short sentence. Only the writable part of the initial memory is
+ * copied back (~80 KB for flite): the segment the linker calls `.rodata` is the program's
+ * constants, which a C program never writes (natively they sit in read-only pages).
  */
 import { closeSync, openSync, readSync, statSync } from "node:fs";
 import type { WASI } from "node:wasi";
@@ -55,9 +57,15 @@ export async function compileWasiProgram(file: string, gc?: () => void): Promise
   } finally {
     closeSync(fd);
   }
-  const rewritten = exportStackPointer(padded, HEADROOM);
-  const module = await WebAssembly.compile(rewritten ?? padded.subarray(HEADROOM));
-  return new ReusedInstance(module, rewritten !== undefined, gc);
+  const reusable = prepareForReuse(padded, HEADROOM);
+  const module = await WebAssembly.compile(reusable?.bytes ?? padded.subarray(HEADROOM));
+  return new ReusedInstance(module, reusable?.layout, gc);
+}
+
+/** What a rewritten module needs for its instance to be reused. */
+interface ReuseLayout {
+  /** The read-only data (`.rodata`), left out of the copy a run starts from. */
+  readOnly?: { start: number; end: number };
 }
 
 class ReusedInstance implements WasiProgram {
@@ -65,13 +73,12 @@ class ReusedInstance implements WasiProgram {
   private current: WASI | undefined;
   private readonly imports: Record<string, Record<string, (...args: unknown[]) => unknown>>;
   private instance: WasmInstance | undefined;
-  /** A new instance's memory and stack pointer, kept from the second run on. */
-  private image: { memory: Uint8Array; stackPointer: number } | undefined;
+  private image: Image | undefined;
   instances = 0;
 
   constructor(
     private readonly module: object,
-    private readonly reusable: boolean,
+    private readonly layout: ReuseLayout | undefined,
     private readonly gc: (() => void) | undefined,
   ) {
     this.imports = {};
@@ -104,22 +111,15 @@ class ReusedInstance implements WasiProgram {
   private async take(): Promise<WasmInstance> {
     const instance = this.instance;
     if (instance && this.image && instance.exports.memory.buffer.byteLength <= MAX_REUSED_MEMORY) {
-      new Uint8Array(instance.exports.memory.buffer).set(this.image.memory);
+      const memory = new Uint8Array(instance.exports.memory.buffer);
+      for (const [offset, bytes] of this.image.parts) memory.set(bytes, offset);
       (instance.exports[STACK_POINTER_EXPORT] as { value: number }).value = this.image.stackPointer;
       return instance;
     }
-    // A one-shot command speaks once: it never pays for the image. The second run takes a new
-    // instance (the first one's memory is spent) and keeps its image for every run after.
-    const keepImage = this.reusable && instance !== undefined && !this.image;
     if (instance) this.drop();
     const fresh = await WebAssembly.instantiate(this.module, this.imports);
     this.instances++;
-    if (keepImage) {
-      this.image = {
-        memory: new Uint8Array(fresh.exports.memory.buffer).slice(),
-        stackPointer: (fresh.exports[STACK_POINTER_EXPORT] as { value: number }).value,
-      };
-    }
+    if (this.layout && !this.image) this.image = imageOf(fresh, this.layout);
     this.instance = fresh;
     return fresh;
   }
@@ -130,19 +130,41 @@ class ReusedInstance implements WasiProgram {
   }
 }
 
+/** The writable parts of a new instance's memory (offset, bytes), and its stack pointer. */
+interface Image {
+  parts: [number, Uint8Array][];
+  stackPointer: number;
+}
+
+function imageOf(instance: WasmInstance, layout: ReuseLayout): Image {
+  const memory = new Uint8Array(instance.exports.memory.buffer);
+  const { start, end } = layout.readOnly ?? { start: memory.length, end: memory.length };
+  return {
+    parts: [
+      [0, memory.slice(0, start)],
+      [end, memory.slice(end)],
+    ],
+    stackPointer: (instance.exports[STACK_POINTER_EXPORT] as { value: number }).value,
+  };
+}
+
 /**
  * The module that starts at `start` in `padded`, with the global its name section calls
  * `__stack_pointer` exported, rewritten in place: its head moves into the free bytes before
- * `start`, so a 21 MB module is not copied. Undefined when the module names no such global (its
- * runs then each take a new instance) or the room is too small.
+ * `start`, so a 21 MB module is not copied. Also says where its `.rodata` segment lies. Undefined
+ * when the module names no stack pointer (its runs then each take a new instance).
+ * @example const reusable = prepareForReuse(padded, 64); if (reusable) compile(reusable.bytes);
  */
-export function exportStackPointer(padded: Uint8Array, start: number): Uint8Array | undefined {
+export function prepareForReuse(
+  padded: Uint8Array,
+  start: number,
+): { bytes: Uint8Array; layout: ReuseLayout } | undefined {
   const bytes = padded.subarray(start);
   const sections = readSections(bytes);
   const names = sections.find((s) => s.id === 0 && customName(s.body) === "name");
   const exportsSection = sections.find((s) => s.id === 7);
   if (!names || !exportsSection) return undefined;
-  const index = globalIndex(names.body, "__stack_pointer");
+  const index = nameIndex(names.body, GLOBAL_NAMES, "__stack_pointer");
   if (index === undefined) return undefined;
 
   const [count, afterCount] = readU32(exportsSection.body, 0);
@@ -160,8 +182,38 @@ export function exportStackPointer(padded: Uint8Array, start: number): Uint8Arra
   ]);
   const moved = start + exportsSection.end - head.length;
   if (moved < 0) return undefined;
+
+  const data = sections.find((s) => s.id === 11);
+  const rodata = nameIndex(names.body, DATA_SEGMENT_NAMES, ".rodata");
+  const readOnly = data && rodata !== undefined ? activeSegment(data.body, rodata) : undefined;
   padded.set(head, moved);
-  return padded.subarray(moved);
+  return { bytes: padded.subarray(moved), layout: readOnly ? { readOnly } : {} };
+}
+
+/** Name-section subsections (extended name section). */
+const GLOBAL_NAMES = 7;
+const DATA_SEGMENT_NAMES = 9;
+
+/**
+ * Where data segment `wanted` is copied into memory, when it is an active segment of memory 0 at
+ * a constant offset.
+ */
+function activeSegment(
+  body: Uint8Array,
+  wanted: number,
+): { start: number; end: number } | undefined {
+  let [count, at] = readU32(body, 0);
+  for (let i = 0; i < count; i++) {
+    const [flags, afterFlags] = readU32(body, at);
+    if (flags !== 0) return undefined; // passive or other memory: layout not worth decoding
+    if (body[afterFlags] !== 0x41 /* i32.const */) return undefined;
+    const [offset, afterOffset] = readU32(body, afterFlags + 1);
+    if (body[afterOffset] !== 0x0b /* end */) return undefined;
+    const [size, contents] = readU32(body, afterOffset + 1);
+    if (i === wanted) return { start: offset, end: offset + size };
+    at = contents + size;
+  }
+  return undefined;
 }
 
 interface Section {
@@ -190,15 +242,15 @@ function customName(body: Uint8Array): string {
   return new TextDecoder().decode(body.subarray(at, at + length));
 }
 
-/** The index of the global called `wanted` in a name section's global names (subsection 7). */
-function globalIndex(body: Uint8Array, wanted: string): number | undefined {
+/** The index of the thing called `wanted` in a name section's subsection `kind`. */
+function nameIndex(body: Uint8Array, kind: number, wanted: string): number | undefined {
   const [nameLength, afterName] = readU32(body, 0);
   let at = afterName + nameLength;
   while (at < body.length) {
-    const kind = body[at++]!;
+    const subsection = body[at++]!;
     const [size, start] = readU32(body, at);
     at = start + size;
-    if (kind !== 7) continue;
+    if (subsection !== kind) continue;
     let [count, cursor] = readU32(body, start);
     while (count-- > 0) {
       const [index, afterIndex] = readU32(body, cursor);
