@@ -7,7 +7,8 @@
  */
 import { parentPort } from "node:worker_threads";
 import type { AudioEncoder, EncoderOptions } from "../types.js";
-import { createEncoder } from "./encoders.js";
+import { createEncoder, mp3Bitrate, mp3SampleRate } from "./encoders.js";
+import { prepareMp3 } from "./mp3-encoder.js";
 
 export type EncoderCall =
   | { op: "open"; id: number; options: EncoderOptions }
@@ -21,6 +22,11 @@ export type EncoderAnswer =
   | { id: number; error: string };
 
 const port = parentPort!;
+/**
+ * mp3 encoders this thread keeps configured for the default settings, made in its idle moments:
+ * enough for ~50 streams starting at once on two threads, ~0.5 MB each.
+ */
+const READY_MP3 = 24;
 const encoders = new Map<number, AudioEncoder>();
 /** Queued writes, earliest due first (a small array: one per open stream at most). */
 const writes: Array<Extract<EncoderCall, { op: "write" }>> = [];
@@ -40,6 +46,25 @@ function fail(id: number, err: unknown): void {
   answer({ id, error: err instanceof Error ? err.message : String(err) });
 }
 
+let preparing = false;
+/** Prepares ready encoders one per turn of this thread's loop, while no write is waiting. */
+function prepareWhenIdle(): void {
+  if (preparing) return;
+  preparing = true;
+  const step = async () => {
+    let more = false;
+    if (writes.length === 0) {
+      more = await prepareMp3(mp3SampleRate(undefined), mp3Bitrate(undefined), READY_MP3).catch(
+        () => false,
+      );
+    }
+    // Writes waiting: runNext calls again once they are done.
+    if (more && writes.length === 0) setImmediate(step);
+    else preparing = false;
+  };
+  setImmediate(step);
+}
+
 function runNext(): void {
   scheduled = false;
   let best = 0;
@@ -48,6 +73,8 @@ function runNext(): void {
   if (writes.length > 0) {
     scheduled = true;
     setImmediate(runNext);
+  } else {
+    prepareWhenIdle();
   }
   if (!call) return;
   const encoder = encoders.get(call.id);
@@ -92,6 +119,8 @@ port.on("message", (call: EncoderCall) => {
     } catch (err) {
       fail(call.id, err);
     }
+    if (writes.length === 0) prepareWhenIdle();
   }
 });
 port.postMessage({ ready: true });
+prepareWhenIdle();

@@ -3,6 +3,9 @@
  * the pure-JS lamejs port it replaced, which cost more than synthesis itself and capped how many
  * listeners two cores could serve. Each encoder is a WASM instance of its own; finished ones are
  * kept and reconfigured for the next stream (the library resets an encoder on `configure`).
+ * Starting and configuring one costs ~5 ms of CPU, which 50 requests at once paid before any of
+ * them could be spoken: an encoder thread therefore keeps some configured for the usual
+ * settings in its idle moments (prepareMp3), and a stream takes one of those first.
  *
  * LAME gets float samples at the output rate: the conditioner resamples (its 22-tap polyphase
  * filter costs less CPU than LAME's own 32-tap resampler, measured side by side) and scales
@@ -19,9 +22,15 @@ type CbrKbps = 64 | 128 | 192;
 type Mp3Rate = 32000 | 44100 | 48000;
 
 const require = createRequire(import.meta.url);
-/** Finished encoders kept for reuse; more than this many idle ones are left to the GC. */
-const IDLE_KEPT = 16;
-const idle: Lame[] = [];
+/** Idle encoders kept for reuse; more than this many are left to the GC (~0.5-1 MB each). */
+const IDLE_KEPT = 32;
+/** An idle instance: `ready` names the settings it is configured for and has not encoded since. */
+interface Idle {
+  lame: Lame;
+  ready?: string;
+}
+const idle: Idle[] = [];
+const settingsKey = (rate: number, kbps: number) => `${rate}/${kbps}`;
 /** The WebAssembly global (its types live in the DOM lib, which this package does not load). */
 const wasm = (globalThis as unknown as { WebAssembly: { compile(b: Uint8Array): Promise<object> } })
   .WebAssembly;
@@ -53,6 +62,45 @@ async function newLame(): Promise<Lame> {
   return createEncoder("audio/mpeg", module as Parameters<typeof createEncoder>[1]);
 }
 
+function configureLame(lame: Lame, rate: number, kbps: number): void {
+  lame.configure({
+    channels: 1,
+    sampleRate: rate,
+    bitrate: kbps as CbrKbps,
+    outputSampleRate: rate as Mp3Rate,
+  });
+}
+
+/**
+ * One step towards `count` idle encoders configured for `rate`/`kbps`: configures a spent idle
+ * one, or starts one. Resolves to whether more steps are needed; a thread calls it while it has
+ * nothing else to do, one step per turn of its loop.
+ * @example while (await prepareMp3(44100, 128, 16)) await nextIdleMoment();
+ */
+export async function prepareMp3(rate: number, kbps: number, count: number): Promise<boolean> {
+  const key = settingsKey(rate, kbps);
+  const readyNow = () => idle.filter((entry) => entry.ready === key).length;
+  if (readyNow() >= count) return false;
+  const spent = idle.find((entry) => entry.ready === undefined);
+  if (spent) {
+    configureLame(spent.lame, rate, kbps);
+    spent.ready = key;
+  } else if (idle.length < IDLE_KEPT) {
+    const lame = await newLame();
+    configureLame(lame, rate, kbps);
+    idle.push({ lame, ready: key });
+  } else {
+    return false;
+  }
+  return readyNow() < count;
+}
+
+/** How many idle encoders there are, and how many are configured for `rate`/`kbps` (tests). */
+export function idleMp3(rate: number, kbps: number): { idle: number; ready: number } {
+  const key = settingsKey(rate, kbps);
+  return { idle: idle.length, ready: idle.filter((entry) => entry.ready === key).length };
+}
+
 /** Gain and loudness options, as the conditioner takes them. */
 export interface Mp3Level {
   volumeDb?: number;
@@ -78,12 +126,18 @@ export class Mp3Encoder implements AudioEncoder {
   }
 
   /**
-   * Takes an idle instance or starts one, configured at once: LAME's set-up (about 2 ms of CPU)
-   * then runs while the caller waits for the engine's first audio, not after it.
+   * Takes an idle instance already configured for these settings, or else any idle one or a new
+   * one, configured at once: LAME's set-up (2-3 ms of CPU) then runs while the caller waits for
+   * the engine's first audio, not after it.
    */
   static async create(rate: number, kbps: number, level: Mp3Level): Promise<Mp3Encoder> {
-    const encoder = new Mp3Encoder(idle.pop() ?? (await newLame()), rate, kbps, level);
-    encoder.configure();
+    const key = settingsKey(rate, kbps);
+    // Configured for these settings, else one that needs configuring anyway, else any.
+    let index = idle.findIndex((entry) => entry.ready === key);
+    if (index < 0) index = idle.findIndex((entry) => entry.ready === undefined);
+    const taken = idle.splice(index < 0 ? -1 : index, 1)[0];
+    const encoder = new Mp3Encoder(taken?.lame ?? (await newLame()), rate, kbps, level);
+    if (taken?.ready !== key) encoder.configure();
     return encoder;
   }
 
@@ -101,18 +155,13 @@ export class Mp3Encoder implements AudioEncoder {
     const out = new Uint8Array(rest.length + tail.length);
     out.set(rest, 0);
     out.set(tail, rest.length);
-    if (idle.length < IDLE_KEPT) idle.push(this.lame);
+    if (idle.length < IDLE_KEPT) idle.push({ lame: this.lame });
     return out;
   }
 
   /** Configures LAME for this stream (an idle instance was set up for another one). */
   private configure(): void {
-    this.lame.configure({
-      channels: 1,
-      sampleRate: this.rate,
-      bitrate: this.kbps as CbrKbps,
-      outputSampleRate: this.rate as Mp3Rate,
-    });
+    configureLame(this.lame, this.rate, this.kbps);
   }
 
   private encode(samples: Float32Array): Uint8Array {

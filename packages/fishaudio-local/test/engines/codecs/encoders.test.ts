@@ -8,6 +8,7 @@ import {
   mp3SampleRate,
   opusBitrate,
 } from "../../../src/engines/codecs/encoders.js";
+import { idleMp3, prepareMp3 } from "../../../src/engines/codecs/mp3-encoder.js";
 import { oggCrc } from "../../../src/engines/codecs/ogg.js";
 import { parseWav } from "../../../src/engines/codecs/wav.js";
 import { estimatePitch } from "../../../src/engines/signal/pitch.js";
@@ -229,6 +230,27 @@ describe("createEncoder: mp3", () => {
     // Finished encoders are reused: a reused one starts from a clean state.
     const again = (await encodeAll({ format: "mp3" })).bytes;
     assert.deepEqual(Buffer.from(again), Buffer.from(alone));
+  });
+
+  it("keeps encoders configured ahead of need, and one taken from them writes the same bytes", async () => {
+    const alone = (await encodeAll({ format: "mp3" })).bytes;
+    // Default settings (44.1 kHz, 128 kbps): prepare until three are ready, one step at a time.
+    let steps = 0;
+    while (await prepareMp3(44100, 128, 3)) steps++;
+    assert.ok(steps <= 3, `${steps} steps for three encoders`);
+    assert.equal(idleMp3(44100, 128).ready, 3);
+    assert.equal(await prepareMp3(44100, 128, 3), false, "nothing left to do");
+
+    const prepared = (await encodeAll({ format: "mp3" })).bytes;
+    assert.deepEqual(Buffer.from(prepared), Buffer.from(alone));
+    // The stream took a ready one; the one it gave back must be configured again before reuse.
+    assert.equal(idleMp3(44100, 128).ready, 2);
+    // Other settings reconfigure an idle encoder and leave the ready ones for the default.
+    const at32k = await encodeAll({ format: "mp3", sampleRate: 32000, mp3Bitrate: 64 });
+    assert.ok(at32k.bytes.length > 0);
+    assert.equal(idleMp3(44100, 128).ready, 2);
+    assert.ok(await prepareMp3(44100, 128, 4), "one more to go after this step");
+    assert.equal(idleMp3(44100, 128).ready, 3);
   });
 });
 
