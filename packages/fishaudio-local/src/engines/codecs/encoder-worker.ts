@@ -8,7 +8,7 @@
 import { parentPort } from "node:worker_threads";
 import type { AudioEncoder, EncoderOptions } from "../types.js";
 import { createEncoder, mp3Bitrate, mp3SampleRate } from "./encoders.js";
-import { prepareMp3 } from "./mp3-encoder.js";
+import { prepareMp3, warmMp3 } from "./mp3-encoder.js";
 
 export type EncoderCall =
   | { op: "open"; id: number; options: EncoderOptions }
@@ -47,16 +47,25 @@ function fail(id: number, err: unknown): void {
 }
 
 let preparing = false;
-/** Prepares ready encoders one per turn of this thread's loop, while no write is waiting. */
+let warmed = false;
+/**
+ * While no write is waiting, one step per turn of this thread's loop: warms LAME once (warmMp3),
+ * then configures encoders ahead of need (prepareMp3).
+ */
 function prepareWhenIdle(): void {
   if (preparing) return;
   preparing = true;
   const step = async () => {
     let more = false;
-    if (writes.length === 0) {
-      more = await prepareMp3(mp3SampleRate(undefined), mp3Bitrate(undefined), READY_MP3).catch(
+    const [rate, kbps] = [mp3SampleRate(undefined), mp3Bitrate(undefined)];
+    if (writes.length === 0 && !warmed) {
+      warmed = true;
+      more = await warmMp3(rate, kbps).then(
+        () => true,
         () => false,
       );
+    } else if (writes.length === 0) {
+      more = await prepareMp3(rate, kbps, READY_MP3).catch(() => false);
     }
     // Writes waiting: runNext calls again once they are done.
     if (more && writes.length === 0) setImmediate(step);

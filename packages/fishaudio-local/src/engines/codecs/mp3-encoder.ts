@@ -95,6 +95,28 @@ export async function prepareMp3(rate: number, kbps: number, count: number): Pro
   return readyNow() < count;
 }
 
+/**
+ * Encodes a few seconds of a synthetic voice-like signal and drops the bytes: an encoder thread's
+ * first seconds cost about ten times the steady rate (~100 ms of CPU for the first second) while
+ * V8 compiles LAME's hot code, which a long-running server pays at start instead of in its first
+ * requests. The encoder goes back to the idle ones.
+ * @example await warmMp3(44100, 128);
+ */
+export async function warmMp3(rate: number, kbps: number): Promise<void> {
+  const encoder = await Mp3Encoder.create(rate, kbps, {});
+  const slice = new Int16Array(4000); // 0.25 s at 16 kHz, the size the pipeline writes
+  for (let n = 0; n < 16; n++) {
+    for (let i = 0; i < slice.length; i++) {
+      const t = n * slice.length + i;
+      slice[i] = Math.round(
+        6000 * Math.sin(t / 9) + 2500 * Math.sin(t / 2.3) + 800 * Math.sin(t * 1.7),
+      );
+    }
+    encoder.write({ samples: slice, sampleRate: 16000 });
+  }
+  encoder.end();
+}
+
 /** How many idle encoders there are, and how many are configured for `rate`/`kbps` (tests). */
 export function idleMp3(rate: number, kbps: number): { idle: number; ready: number } {
   const key = settingsKey(rate, kbps);

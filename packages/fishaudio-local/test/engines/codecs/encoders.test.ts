@@ -8,7 +8,7 @@ import {
   mp3SampleRate,
   opusBitrate,
 } from "../../../src/engines/codecs/encoders.js";
-import { idleMp3, prepareMp3 } from "../../../src/engines/codecs/mp3-encoder.js";
+import { idleMp3, prepareMp3, warmMp3 } from "../../../src/engines/codecs/mp3-encoder.js";
 import { oggCrc } from "../../../src/engines/codecs/ogg.js";
 import { parseWav } from "../../../src/engines/codecs/wav.js";
 import { estimatePitch } from "../../../src/engines/signal/pitch.js";
@@ -251,6 +251,10 @@ describe("createEncoder: mp3", () => {
     assert.equal(idleMp3(44100, 128).ready, 2);
     assert.ok(await prepareMp3(44100, 128, 4), "one more to go after this step");
     assert.equal(idleMp3(44100, 128).ready, 3);
+    // Warming takes a ready encoder, encodes with it and hands it back spent.
+    const before = idleMp3(44100, 128);
+    await warmMp3(44100, 128);
+    assert.deepEqual(idleMp3(44100, 128), { idle: before.idle, ready: before.ready - 1 });
   });
 });
 
