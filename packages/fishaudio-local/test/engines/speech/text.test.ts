@@ -75,12 +75,17 @@ describe("splitText", () => {
     const sentence =
       "The quick brown fox jumps over the lazy dog near the riverbank, while a gentle breeze carries the scent of pine.";
     const pieces = splitText(sentence, BUSY_FIRST_PIECE_CHARS);
-    assert.equal(pieces[0], "The quick brown fox");
+    assert.equal(pieces[0], "The quick");
     assert.ok(pieces[1]!.length <= 3 * BUSY_FIRST_PIECE_CHARS, pieces[1]);
     assert.equal(pieces.join(" "), sentence);
-    // A first sentence already short enough is left whole.
     assert.deepEqual(splitText("Hello from Fish Audio", BUSY_FIRST_PIECE_CHARS), [
-      "Hello from Fish Audio",
+      "Hello from",
+      "Fish Audio",
+    ]);
+    // A first sentence already short enough is left whole.
+    assert.deepEqual(splitText("Hello there. How are you?", BUSY_FIRST_PIECE_CHARS), [
+      "Hello there.",
+      "How are you?",
     ]);
   });
 
