@@ -130,9 +130,11 @@ function renderMarkdown(
     ),
     "",
   );
-  const open = all.filter((t) => t.met === "NOT met" || t.met === "not measured");
+  const open = all.filter(
+    (t) => t.met === "NOT met" || t.met === "inconclusive" || t.met === "not measured",
+  );
   if (open.length) {
-    lines.push("## Unmet or unmeasured targets: why, and what would close them", "");
+    lines.push("## Unmet, inconclusive or unmeasured targets: why, and what would close them", "");
     for (const t of open)
       lines.push(`- **${t.id}** (${t.met}): ${t.note ?? "no explanation recorded"}`);
     lines.push("");

@@ -55,13 +55,26 @@ export function markdownTable(head: string[], rows: string[][]): string {
   return [line(head), line(head.map(() => "---")), ...rows.map(line)].join("\n");
 }
 
-export type Verdict = "met" | "NOT met" | "not measured" | "reported";
+export type Verdict = "met" | "NOT met" | "inconclusive" | "not measured" | "reported";
 
 /** "met" or "NOT met" from a comparison. */
 export function verdict(ok: boolean): Verdict {
   return ok ? "met" : "NOT met";
 }
 
+/**
+ * A "higher is better" ratio against its target: met when the median reaches it; inconclusive
+ * when the median misses but the run's own spread (p90) reaches it, so the noise cannot tell;
+ * NOT met when even p90 misses.
+ */
+export function ratioVerdict(ratio: { median: number; p90: number }, atLeast: number): Verdict {
+  if (ratio.median >= atLeast) return "met";
+  return ratio.p90 >= atLeast ? "inconclusive" : "NOT met";
+}
+
 assert.equal(textTable(["a", "bb"], [["xyz", "1"]]), "a    bb\n---  --\nxyz  1");
 assert.equal(verdict(false), "NOT met");
+assert.equal(ratioVerdict({ median: 0.96, p90: 1.1 }, 0.95), "met");
+assert.equal(ratioVerdict({ median: 0.9, p90: 1.1 }, 0.95), "inconclusive");
+assert.equal(ratioVerdict({ median: 0.9, p90: 0.94 }, 0.95), "NOT met");
 assert.equal(markdownTable(["a"], [["x|y"]]), "| a |\n| --- |\n| x\\|y |");

@@ -5,7 +5,7 @@
  * text, and voices.get requests/second at concurrency 1 and 32.
  */
 import { LONG_TEXT } from "../lib/corpus.js";
-import { type DetailTable, type TargetResult, verdict } from "../lib/report.js";
+import { type DetailTable, ratioVerdict, type TargetResult } from "../lib/report.js";
 import { sdkClient } from "../lib/sdk.js";
 import { sharedServer } from "../lib/server.js";
 import { fmt, fmtSummary, noiseCaveat, rotate, type Summary, summarize } from "../lib/stats.js";
@@ -233,7 +233,7 @@ export const peersSuite: Suite = {
         what: `${o.m.what}: this SDK / plain fetch (official SDK / fetch beside it)`,
         target: `≥ ${TARGET}`,
         measured: `${fmtSummary(o.ratio.sdk, 3)}; official SDK ${fmt(o.ratio.official.median, 3)}`,
-        met: verdict(met),
+        met: ratioVerdict(o.ratio.sdk, TARGET),
         note: met
           ? undefined
           : `${noiseCaveat(o.ratio.sdk, TARGET)}${o.m.id.startsWith("peers.small") ? "sdk.small measures where the difference goes: client CPU per request of the SDK, of fetch and of fetch given an AbortSignal (the abort wiring a timeout needs), and the two requests' bytes on the wire." : "See the sdk.* suites for where the SDK's own time goes (client CPU per request or per byte)."}`,
