@@ -25,7 +25,7 @@ export * from "./types.js";
 export interface EngineOptions {
   /** flite child processes (default 2: one per core on the reference machine). */
   fliteProcesses?: number;
-  /** Replace a flite process after this many sentences (default 200). */
+  /** Replace a flite process after this many sentences (default 2000). */
   fliteRecycleAfter?: number;
   /** espeak-ng worker threads (default 1; it runs at 0.006 × real time). */
   espeakWorkers?: number;
@@ -67,7 +67,7 @@ export interface LocalEngines extends Engines {
 export async function createEngines(options: EngineOptions = {}): Promise<LocalEngines> {
   const flite = new FliteEngine({
     processes: options.fliteProcesses ?? 2,
-    recycleAfter: options.fliteRecycleAfter ?? 200,
+    recycleAfter: options.fliteRecycleAfter ?? 2000,
     tierUp: options.warm ?? true,
     thread: options.fliteIn === "thread",
   });

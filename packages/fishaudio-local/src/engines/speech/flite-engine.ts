@@ -21,10 +21,11 @@ export interface FliteEngineOptions {
   /** Child processes (default 1; at most 2 make sense on 2 cores). */
   processes?: number;
   /**
-   * Replace a child after this many sentences (default 200). A child's memory stays flat (one
-   * WASI instance per sentence, collected after each; 250 sentences measured 141-169 MiB), and a
-   * fresh child costs about 0.7 s of CPU to start and compile flite: at 40, recycling was ~5 % of
-   * the server's CPU under load.
+   * Replace a child after this many sentences (default 2000), a safety net rather than a need: a
+   * child's memory stays flat (one WASI instance reset for every sentence; 1500 sentences over
+   * four voices measured 140-149 MiB), while a fresh child costs about 0.7 s of CPU to start and
+   * compile flite and leaves its slot empty meanwhile. At 200, a burst of 50 requests (150
+   * sentences) usually recycled one of the two children halfway through.
    */
   recycleAfter?: number;
   /**
@@ -121,7 +122,7 @@ export class FliteEngine {
       this.scratch ??= ownedTempDir("fishaudio-flite-");
       return mkdtempSync(join(this.scratch, options.thread ? "thread-" : "child-"));
     };
-    const recycleAfter = options.recycleAfter ?? 200;
+    const recycleAfter = options.recycleAfter ?? 2000;
     const threads = fliteThreads(scratchDir);
     this.pool = new HelperPool({
       name: "flite",
