@@ -170,12 +170,12 @@ export function prepareForReuse(
   const [count, afterCount] = readU32(exportsSection.body, 0);
   const name = new TextEncoder().encode(STACK_POINTER_EXPORT);
   const entry = [...writeU32(name.length), ...name, 0x03 /* global */, ...writeU32(index)];
-  const body = concat([
+  const body = Buffer.concat([
     Uint8Array.from(writeU32(count + 1)),
     exportsSection.body.subarray(afterCount),
     Uint8Array.from(entry),
   ]);
-  const head = concat([
+  const head = Buffer.concat([
     bytes.subarray(0, exportsSection.start),
     Uint8Array.from([7, ...writeU32(body.length)]),
     body,
@@ -283,15 +283,5 @@ function writeU32(value: number): number[] {
     if (value) byte |= 0x80;
     out.push(byte);
   } while (value);
-  return out;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
   return out;
 }
