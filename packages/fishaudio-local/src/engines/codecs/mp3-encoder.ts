@@ -140,8 +140,7 @@ export class Mp3Encoder implements AudioEncoder {
 
   private constructor(
     private readonly lame: Lame,
-    private readonly rate: number,
-    private readonly kbps: number,
+    rate: number,
     level: Mp3Level,
   ) {
     this.conditioner = new Conditioner({ sampleRate: rate, ...level });
@@ -158,9 +157,9 @@ export class Mp3Encoder implements AudioEncoder {
     let index = idle.findIndex((entry) => entry.ready === key);
     if (index < 0) index = idle.findIndex((entry) => entry.ready === undefined);
     const taken = idle.splice(index < 0 ? -1 : index, 1)[0];
-    const encoder = new Mp3Encoder(taken?.lame ?? (await newLame()), rate, kbps, level);
-    if (taken?.ready !== key) encoder.configure();
-    return encoder;
+    const lame = taken?.lame ?? (await newLame());
+    if (taken?.ready !== key) configureLame(lame, rate, kbps);
+    return new Mp3Encoder(lame, rate, level);
   }
 
   write(chunk: PcmChunk): Uint8Array {
@@ -179,11 +178,6 @@ export class Mp3Encoder implements AudioEncoder {
     out.set(tail, rest.length);
     if (idle.length < IDLE_KEPT) idle.push({ lame: this.lame });
     return out;
-  }
-
-  /** Configures LAME for this stream (an idle instance was set up for another one). */
-  private configure(): void {
-    configureLame(this.lame, this.rate, this.kbps);
   }
 
   private encode(samples: Float32Array): Uint8Array {
