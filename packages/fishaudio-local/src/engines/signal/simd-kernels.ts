@@ -11,21 +11,11 @@
  * pair, so concurrent streams at the same rates never copy it again).
  */
 
+import { leb } from "../wasm-leb.js";
+
 const I32 = 0x7f;
 const F32 = 0x7d;
 const V128 = 0x7b;
-
-/** Unsigned LEB128. */
-function leb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (n !== 0);
-  return out;
-}
 
 function section(id: number, body: number[]): number[] {
   return [id, ...leb(body.length), ...body];

@@ -8,6 +8,7 @@
  */
 import { closeSync, openSync, readSync, statSync } from "node:fs";
 import type { WASI } from "node:wasi";
+import { leb, readLeb } from "../wasm-leb.js";
 
 /** The WebAssembly global (its types live in the DOM lib, which this package does not load). */
 interface WasmApi {
@@ -167,17 +168,17 @@ export function prepareForReuse(
   const index = nameIndex(names.body, GLOBAL_NAMES, "__stack_pointer");
   if (index === undefined) return undefined;
 
-  const [count, afterCount] = readU32(exportsSection.body, 0);
+  const [count, afterCount] = readLeb(exportsSection.body, 0);
   const name = new TextEncoder().encode(STACK_POINTER_EXPORT);
-  const entry = [...writeU32(name.length), ...name, 0x03 /* global */, ...writeU32(index)];
+  const entry = [...leb(name.length), ...name, 0x03 /* global */, ...leb(index)];
   const body = Buffer.concat([
-    Uint8Array.from(writeU32(count + 1)),
+    Uint8Array.from(leb(count + 1)),
     exportsSection.body.subarray(afterCount),
     Uint8Array.from(entry),
   ]);
   const head = Buffer.concat([
     bytes.subarray(0, exportsSection.start),
-    Uint8Array.from([7, ...writeU32(body.length)]),
+    Uint8Array.from([7, ...leb(body.length)]),
     body,
   ]);
   const moved = start + exportsSection.end - head.length;
@@ -202,14 +203,14 @@ function activeSegment(
   body: Uint8Array,
   wanted: number,
 ): { start: number; end: number } | undefined {
-  let [count, at] = readU32(body, 0);
+  let [count, at] = readLeb(body, 0);
   for (let i = 0; i < count; i++) {
-    const [flags, afterFlags] = readU32(body, at);
+    const [flags, afterFlags] = readLeb(body, at);
     if (flags !== 0) return undefined; // passive or other memory: layout not worth decoding
     if (body[afterFlags] !== 0x41 /* i32.const */) return undefined;
-    const [offset, afterOffset] = readU32(body, afterFlags + 1);
+    const [offset, afterOffset] = readLeb(body, afterFlags + 1);
     if (body[afterOffset] !== 0x0b /* end */) return undefined;
-    const [size, contents] = readU32(body, afterOffset + 1);
+    const [size, contents] = readLeb(body, afterOffset + 1);
     if (i === wanted) return { start: offset, end: offset + size };
     at = contents + size;
   }
@@ -230,7 +231,7 @@ function readSections(bytes: Uint8Array): Section[] {
   while (at < bytes.length) {
     const start = at;
     const id = bytes[at++]!;
-    const [size, bodyStart] = readU32(bytes, at);
+    const [size, bodyStart] = readLeb(bytes, at);
     at = bodyStart + size;
     sections.push({ id, start, end: at, body: bytes.subarray(bodyStart, at) });
   }
@@ -238,50 +239,26 @@ function readSections(bytes: Uint8Array): Section[] {
 }
 
 function customName(body: Uint8Array): string {
-  const [length, at] = readU32(body, 0);
+  const [length, at] = readLeb(body, 0);
   return new TextDecoder().decode(body.subarray(at, at + length));
 }
 
 /** The index of the thing called `wanted` in a name section's subsection `kind`. */
 function nameIndex(body: Uint8Array, kind: number, wanted: string): number | undefined {
-  const [nameLength, afterName] = readU32(body, 0);
+  const [nameLength, afterName] = readLeb(body, 0);
   let at = afterName + nameLength;
   while (at < body.length) {
     const subsection = body[at++]!;
-    const [size, start] = readU32(body, at);
+    const [size, start] = readLeb(body, at);
     at = start + size;
     if (subsection !== kind) continue;
-    let [count, cursor] = readU32(body, start);
+    let [count, cursor] = readLeb(body, start);
     while (count-- > 0) {
-      const [index, afterIndex] = readU32(body, cursor);
-      const [length, text] = readU32(body, afterIndex);
+      const [index, afterIndex] = readLeb(body, cursor);
+      const [length, text] = readLeb(body, afterIndex);
       cursor = text + length;
       if (new TextDecoder().decode(body.subarray(text, cursor)) === wanted) return index;
     }
   }
   return undefined;
-}
-
-/** An unsigned LEB128 at `at`: its value and the offset after it. */
-function readU32(bytes: Uint8Array, at: number): [number, number] {
-  let value = 0;
-  let shift = 0;
-  let byte: number;
-  do {
-    byte = bytes[at++]!;
-    value += (byte & 0x7f) * 2 ** shift;
-    shift += 7;
-  } while (byte & 0x80);
-  return [value, at];
-}
-
-function writeU32(value: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = value & 0x7f;
-    value = Math.floor(value / 128);
-    if (value) byte |= 0x80;
-    out.push(byte);
-  } while (value);
-  return out;
 }
